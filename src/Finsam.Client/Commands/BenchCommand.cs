@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Finsam.Core.Loading;
+using Finsam.Core.Simulation;
+using Spectre.Console;
+
+namespace Finsam.Client.Commands;
+
+/// <summary>
+/// <c>finsam bench</c>: participant-months per second of the full engine on a synthetic scenario,
+/// on one thread and on all cores, next to a plain monthly Markov step as the hardware's yardstick.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var participants = new Option<int>("--participants", "-p") { Description = "People in the synthetic cohort.", DefaultValueFactory = _ => 100_000 };
+        var months = new Option<int>("--months", "-m") { Description = "Months simulated.", DefaultValueFactory = _ => 120 };
+        var rounds = new Option<int>("--rounds", "-r") { Description = "Timed rounds per measurement (the best is reported).", DefaultValueFactory = _ => 3 };
+        var cmd = new Command("bench", "Measure engine throughput (participant-months per second) on a synthetic scenario, on one thread and on all cores, against a plain Markov step.")
+        {
+            participants, months, rounds,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var n = parse.GetValue(participants);
+            var m = parse.GetValue(months);
+            var k = Math.Max(1, parse.GetValue(rounds));
+            var rows = await Run(n, m, k, ct);
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Finsam engine throughput — {n:#,0} participants × {m} months[/]");
+            table.AddColumns("Measurement", "Participant-months / s", "Relative to plain step (1 thread)");
+            table.Columns[1].RightAligned(); table.Columns[2].RightAligned();
+            var plain = rows[0].Rate;
+            foreach (var row in rows)
+                table.AddRow(row.Name, row.Rate.ToString("#,0", CultureInfo.InvariantCulture), (row.Rate / plain).ToString("0.00", CultureInfo.InvariantCulture));
+            console.Write(table);
+            console.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} cores · .NET {Environment.Version} · best of {k} rounds[/]");
+            return 0;
+        });
+        return cmd;
+    }
+
+    public sealed record Row(string Name, double Rate);
+
+    public static async Task<List<Row>> Run(int participants, int months, int rounds, CancellationToken ct)
+    {
+        var ix = new ScenarioIndex(ScenarioLoader.Load(SyntheticScenario(participants, months)));
+        // Warm up the JIT on a small run so timings measure steady state.
+        var warm = new ScenarioIndex(ScenarioLoader.Load(SyntheticScenario(2_000, 24)));
+        await Simulator.RunReplicateAsync(warm, 0, ct: ct);
+        PlainMarkov(2_000, 24);
+
+        var rows = new List<Row>
+        {
+            new("Plain Markov step, 1 thread", Best(rounds, () => PlainMarkov(participants, months))),
+            new("Full engine, 1 thread", Best(rounds, () => Measure(() => Simulator.RunReplicateAsync(ix, 0, ct: ct).GetAwaiter().GetResult().ParticipantMonths))),
+        };
+        var cores = Environment.ProcessorCount;
+        rows.Add(new($"Full engine, {cores} cores (one replicate per core)", Best(rounds, () => Measure(() =>
+        {
+            long total = 0;
+            Parallel.For(0, cores, r => Interlocked.Add(ref total, Simulator.RunReplicateAsync(ix, r, ct: ct).GetAwaiter().GetResult().ParticipantMonths));
+            return total;
+        }))));
+        rows.Add(new($"Full engine, {cores} cores (one replicate, {cores} shards)", Best(rounds, () => Measure(() =>
+            Simulator.RunReplicateAsync(ix, 0, cores, parallelShards: true, ct).GetAwaiter().GetResult().ParticipantMonths))));
+        return rows;
+    }
+
+    private static double Best(int rounds, Func<double> measure) => Enumerable.Range(0, rounds).Max(_ => measure());
+
+    private static double Measure(Func<long> work)
+    {
+        var sw = Stopwatch.StartNew();
+        var pm = work();
+        return pm / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The yardstick: each person draws one uniform per month and steps through a 8-state transition table.</summary>
+    private static double PlainMarkov(int participants, int months)
+    {
+        const int states = 8;
+        var cum = new double[states * states];
+        for (var s = 0; s < states; s++)
+            for (var t = 0; t < states; t++)
+                cum[s * states + t] = (t + 1.0) / states * 0.1 + (t >= s ? 0.9 : 0);
+        var state = new byte[participants];
+        var stream = new ulong[participants];
+        for (var j = 0; j < participants; j++) stream[j] = Rng.ParticipantStream(42, j);
+        var counts = new int[states];
+        var sw = Stopwatch.StartNew();
+        for (var m = 0; m < months; m++)
+            for (var j = 0; j < participants; j++)
+            {
+                var u = Rng.Uniform(stream[j], m);
+                var s = state[j];
+                var t = 0;
+                while (t < states - 1 && u >= cum[s * states + t]) t++;
+                state[j] = (byte)t;
+                counts[t]++;
+            }
+        GC.KeepAlive(counts);
+        return (double)participants * months / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A förbund-sized model scaled up: a cohort, ongoing referrals, three insatser with queues, a structural effect.</summary>
+    public static ScenarioSource SyntheticScenario(int participants, int months)
+    {
+        var places = Math.Max(10, participants / 50);
+        var yaml = $$"""
+            finsam: 1
+            forbund: { name: Syntetiskt förbund (benchmark) }
+            horizon: { start: 2020-01, months: {{months}} }
+            seed: 7
+            replicates: 1
+            payers:
+              - { id: FK, party: FK }
+              - { id: AF, party: AF }
+              - { id: kommun, party: kommun }
+              - { id: ingen }
+            income_states:
+              - { id: Förvärvsarbete, payer: ingen, monthly_cost: 0, self_sufficient: true, occupation: Förvärvsarbetande }
+              - { id: Sjukpenning, payer: FK, monthly_cost: 15000 }
+              - { id: SJA, payer: FK, monthly_cost: 11000 }
+              - { id: A-kassa, payer: AF, monthly_cost: 12000 }
+              - { id: Aktivitetsstöd, payer: AF, monthly_cost: 6500 }
+              - { id: Ekonomiskt bistånd, payer: kommun, monthly_cost: 7500 }
+              - { id: CSN, payer: ingen, monthly_cost: 5000, occupation: Studerande }
+              - { id: Ingen ersättning, payer: ingen, monthly_cost: 0 }
+            occupations:
+              - { id: Förvärvsarbetande, income: Förvärvsarbete, outcome: work }
+              - { id: Studerande, income: CSN, outcome: studies }
+              - { id: Arbetssökande }
+              - { id: Sjuk }
+              - { id: Annat }
+            parties:
+              - { id: FK, kind: FK, share: 0.5 }
+              - { id: AF, kind: AF, share: 0 }
+              - { id: region, kind: region, share: 0.25 }
+              - { id: kommun, kind: kommun, share: 0.25 }
+            budget:
+              lines: [ { id: bas }, { id: process } ]
+              years: [ { year: 2020, total: 1_000_000_000, shares: { bas: 0.6, process: 0.4 } } ]
+            target_groups:
+              - id: alla
+                income: { Sjukpenning: 0.3, A-kassa: 0.2, Aktivitetsstöd: 0.1, Ekonomiskt bistånd: 0.3, Ingen ersättning: 0.1 }
+                occupation: { Arbetssökande: 0.5, Sjuk: 0.3, Annat: 0.2 }
+                age: { 18-29: 0.4, 30-64: 0.6 }
+                gender: { kvinna: 0.5, man: 0.5 }
+            referrals:
+              - { from: kommun, target_group: alla, to: coach, count: {{participants / 2}}, start: 2020-01 }
+              - { from: FK, target_group: alla, to: rehab, count: {{participants - participants / 2}}, start: 2020-01 }
+              - { from: AF, target_group: alla, to: coach, rate: 20 }
+            insatser:
+              - id: coach
+                kind: individual
+                budget_line: bas
+                capacity: { places: {{places}} }
+                cost: { per_place_month: 5000 }
+                duration: { distribution: gamma, mean: 6, sd: 3 }
+                exits: { Förvärvsarbetande: 0.4, Studerande: 0.1, Arbetssökande: 0.3, Annat: 0.2 }
+                dropout: 0.02
+                give_up: 0.01
+                chains: [ { to: praktik, probability: 0.2 } ]
+              - id: praktik
+                kind: individual
+                budget_line: process
+                capacity: { places: {{places / 2}} }
+                cost: { per_place_month: 8000 }
+                duration: { distribution: uniform, min: 3, max: 9 }
+                exits: { Förvärvsarbetande: 0.5, Arbetssökande: 0.5 }
+              - id: rehab
+                kind: individual
+                budget_line: process
+                capacity: { fte: {{places / 10}}, caseload: 10 }
+                cost: { per_fte_year: 600000 }
+                duration: { distribution: geometric, mean: 5 }
+                exits: { Förvärvsarbetande: 0.3, Sjuk: 0.5, Annat: 0.2 }
+              - id: kur
+                kind: structural
+                budget_line: process
+                cost: { per_year: 300000 }
+                effects:
+                  - { on: baseline, transition: { from: Sjukpenning, to: Förvärvsarbete, multiplier: 1.2 }, ramp_months: 12 }
+            baseline:
+              transitions:
+                - { from: Sjukpenning, to: Förvärvsarbete, monthly: 0.04 }
+                - { from: Sjukpenning, to: SJA, monthly: 0.005 }
+                - { from: A-kassa, to: Förvärvsarbete, monthly: 0.08 }
+                - { from: A-kassa, to: Aktivitetsstöd, monthly: 0.02 }
+                - { from: Aktivitetsstöd, to: Förvärvsarbete, monthly: 0.03 }
+                - { from: Ekonomiskt bistånd, to: Förvärvsarbete, monthly: 0.02 }
+                - { from: Ingen ersättning, to: Ekonomiskt bistånd, monthly: 0.02 }
+                - { from: CSN, to: Förvärvsarbete, monthly: 0.03 }
+                - { from: Förvärvsarbete, to: A-kassa, monthly: 0.005 }
+                - { from: Förvärvsarbete, to: Sjukpenning, monthly: 0.005 }
+            """;
+        return ScenarioSource.FromText("synthetic-bench.yaml", yaml);
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Finsam.Client.Output;
+using Finsam.Client.Running;
+using Finsam.Core.Loading;
+using Finsam.Core.Results;
+using Finsam.Core.Scenarios;
+using Finsam.Core.Simulation;
+using Spectre.Console;
+
+namespace Finsam.Client.Commands;
+
+/// <summary><c>finsam run FILE</c>: validates, runs the replicates, prints the summary and writes results.</summary>
+public static class RunCommand
+{
+    public static Command Create(IAnsiConsole console, Func<IRunBackend> backend)
+    {
+        var file = CommonOptions.ScenarioFile();
+        var variant = CommonOptions.Variant();
+        var replicates = CommonOptions.Replicates();
+        var seed = CommonOptions.Seed();
+        var outDir = CommonOptions.Out();
+        var cmd = new Command("run", "Run a scenario: forecast people served, exits, income states, waits and what each party pays, with 90 % intervals over Monte Carlo replicates.")
+        {
+            file, variant, replicates, seed, outDir,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                DiagnosticPrinter.Write(console, [new Diagnostic(new SourcePos(path.ToString(), 0, 0), "", "file not found")], null);
+                return ValidateCommand.InvalidScenario;
+            }
+            var source = ScenarioSource.FromFile(path.FullName);
+            var chosen = parse.GetValue(variant);
+            Scenario scenario;
+            try
+            {
+                scenario = ScenarioLoader.Load(source, chosen);
+            }
+            catch (ScenarioException e)
+            {
+                DiagnosticPrinter.Write(console, e.Diagnostics, source);
+                return ValidateCommand.InvalidScenario;
+            }
+            var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
+            var total = options.Replicates ?? scenario.Replicates;
+            await using var runner = backend();
+            try
+            {
+                var summary = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
+                    progress => runner.RunAsync(source, chosen, options, progress, ct));
+                TerminalSummary.Write(console, summary);
+                if (parse.GetValue(outDir) is { } dir)
+                {
+                    ResultWriter.Write(summary, dir.FullName);
+                    console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "result.json")}[/] and CSV files.");
+                }
+                return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                console.MarkupLine("[yellow]Cancelled.[/] Nothing was written.");
+                return 130;
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>Runs work that reports completed replicates, with a progress bar on the console.</summary>
+    public static async Task<T> WithProgress<T>(IAnsiConsole console, string label, int total, Func<IProgress<int>, Task<T>> work)
+    {
+        T result = default!;
+        await console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape($"{label}: {total} replicates"), maxValue: total);
+                result = await work(new Progress<int>(done => task.Value = Math.Max(task.Value, done)));
+                task.Value = total;
+            });
+        return result;
+    }
+}

@@ -1,0 +1,50 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Finsam.Core.Loading;
+
+/// <summary>
+/// The text of a scenario file and of the catalog it includes. Loading works on this, not on disk,
+/// so the same bytes can be shipped to a cluster and loaded identically there.
+/// </summary>
+public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDictionary<string, string> Includes)
+{
+    /// <summary>Reads a scenario file and the catalog it names (relative to the file).</summary>
+    public static ScenarioSource FromFile(string path)
+    {
+        var text = File.ReadAllText(path);
+        var includes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var catalog = PeekCatalogPath(text);
+        if (catalog is not null)
+        {
+            var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", catalog);
+            if (File.Exists(full)) includes[catalog] = File.ReadAllText(full);
+        }
+        return new ScenarioSource(DisplayName(path), text, includes);
+    }
+
+    public static ScenarioSource FromText(string fileName, string text, IReadOnlyDictionary<string, string>? includes = null) =>
+        new(fileName, text, includes ?? new Dictionary<string, string>());
+
+    private static string DisplayName(string path)
+    {
+        var rel = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(path));
+        return rel.StartsWith("..", StringComparison.Ordinal) ? path : rel;
+    }
+
+    /// <summary>The catalog path, if the file is readable YAML with a top-level 'catalog' key; errors surface later in the loader.</summary>
+    private static string? PeekCatalogPath(string text)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root
+                && root.Children.TryGetValue(new YamlScalarNode("catalog"), out var c) && c is YamlScalarNode { Value: { Length: > 0 } p })
+                return p;
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+        }
+        return null;
+    }
+}

@@ -1,0 +1,86 @@
+namespace Finsam.Core.Results;
+
+/// <summary>
+/// Everything one replicate recorded, month by month, as flat arrays (row-major, month first).
+/// Plain data: it is what a replicate grain returns and what a run stores.
+/// </summary>
+public sealed class ReplicateResult
+{
+    public int Replicate { get; init; }
+    public int Months { get; init; }
+    public int Incomes { get; init; }
+    public int Occupations { get; init; }
+    public int Insatser { get; init; }
+    public int Structural { get; init; }
+    public int Parties { get; init; }
+    public int Payers { get; init; }
+    public int Lines { get; init; }
+
+    // People, [month * incomes + state] etc.
+    public required int[] Income { get; init; }
+    public required int[] CounterfactualIncome { get; init; }
+    public required int[] Occupation { get; init; }
+
+    // Insatser, [month * insatser + insats].
+    public required int[] Referred { get; init; }
+    public required int[] Ineligible { get; init; }
+    public required int[] Capacity { get; init; }
+    public required int[] Occupancy { get; init; }
+    public required int[] Queue { get; init; }
+    public required int[] Admitted { get; init; }
+    public required int[] Planned { get; init; }
+    public required int[] Dropouts { get; init; }
+    public required int[] Chained { get; init; }
+    public required int[] GaveUp { get; init; }
+    public required int[] Closed { get; init; }
+    public required long[] WaitSum { get; init; }
+    /// <summary>[insats * (months + 1) + wait in months] admissions by wait.</summary>
+    public required int[] WaitHistogram { get; init; }
+    /// <summary>[(month * insatser + insats) * occupations + occupation] planned and unplanned exits by occupation after exit.</summary>
+    public required int[] ExitOccupation { get; init; }
+    public required int[] StartIncome { get; init; }
+    public required int[] StartOccupation { get; init; }
+
+    // Money, SEK.
+    public required double[] PayerPaid { get; init; }                 // [month * payers + payer]
+    public required double[] PayerCounterfactualPaid { get; init; }
+    public required double[] PartyContribution { get; init; }         // [month * parties + party]
+    public required double[] PartyInKind { get; init; }
+    public required double[] PartyPaid { get; init; }
+    public required double[] PartyCounterfactualPaid { get; init; }
+    public required double[] LineSpend { get; init; }                 // [month * lines + line]
+    public required double[] InsatsSpend { get; init; }               // [month * (insatser + structural) + j]
+
+    // Totals.
+    public required int[] ServedByGender { get; init; }
+    public int Referrals { get; set; }
+    public int Served { get; set; }
+    public int WorkOrStudies { get; set; }
+    public int Due12 { get; set; }
+    public int SelfSufficient12 { get; set; }
+    public int CounterfactualSelfSufficient12 { get; set; }
+    public long ParticipantMonths { get; set; }
+
+    public static ReplicateResult Create(int replicate, int months, int incomes, int occupations, int insatser,
+        int structural, int parties, int payers, int lines, int genders) => new()
+    {
+        Replicate = replicate, Months = months, Incomes = incomes, Occupations = occupations, Insatser = insatser,
+        Structural = structural, Parties = parties, Payers = payers, Lines = lines,
+        Income = new int[months * incomes], CounterfactualIncome = new int[months * incomes],
+        Occupation = new int[months * occupations],
+        Referred = new int[months * insatser], Ineligible = new int[months * insatser], Capacity = new int[months * insatser],
+        Occupancy = new int[months * insatser], Queue = new int[months * insatser], Admitted = new int[months * insatser],
+        Planned = new int[months * insatser], Dropouts = new int[months * insatser], Chained = new int[months * insatser],
+        GaveUp = new int[months * insatser], Closed = new int[months * insatser], WaitSum = new long[months * insatser],
+        WaitHistogram = new int[insatser * (months + 1)],
+        ExitOccupation = new int[months * insatser * occupations],
+        StartIncome = new int[months * insatser * incomes], StartOccupation = new int[months * insatser * occupations],
+        PayerPaid = new double[months * payers], PayerCounterfactualPaid = new double[months * payers],
+        PartyContribution = new double[months * parties], PartyInKind = new double[months * parties],
+        PartyPaid = new double[months * parties], PartyCounterfactualPaid = new double[months * parties],
+        LineSpend = new double[months * lines], InsatsSpend = new double[months * (insatser + structural)],
+        ServedByGender = new int[genders],
+    };
+
+    public double TotalSpend => LineSpend.Sum();
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Finsam.Core.Results;
+
+/// <summary>
+/// Writes a run's summary as result.json and CSV files. Files are written to a temporary folder first
+/// and moved into place together, so a failed run never leaves half a result behind.
+/// </summary>
+public static class ResultWriter
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static string ToJson(RunSummary summary) => JsonSerializer.Serialize(summary, Json) + "\n";
+
+    public static RunSummary FromJson(string json) =>
+        JsonSerializer.Deserialize<RunSummary>(json, Json) ?? throw new InvalidDataException("result.json is empty");
+
+    /// <summary>The files of a result folder, by name.</summary>
+    public static IReadOnlyDictionary<string, string> Files(RunSummary s)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["result.json"] = ToJson(s),
+            ["headline.csv"] = Csv(["figure", "label", "unit", "mean", "p5", "p50", "p95"],
+                s.Headline.Select(f => Row(f.Key, f.Label, f.Unit, f.Value))),
+            ["income_at_horizon.csv"] = Csv(["income_state", "payer", "mean", "p5", "p50", "p95", "counterfactual_mean", "counterfactual_p5", "counterfactual_p50", "counterfactual_p95"],
+                s.IncomeAtHorizon.Select(x => Row(x.State, x.Payer, x.People).Concat(Values(x.Counterfactual)))),
+            ["income_monthly.csv"] = Csv(["month", "income_state", "mean", "p5", "p50", "p95", "counterfactual_mean", "counterfactual_p5", "counterfactual_p50", "counterfactual_p95"],
+                s.Monthly.Income.SelectMany((series, k) => series.Values.Select((v, m) =>
+                    Row(s.Run.MonthLabels[m], series.Name, v).Concat(Values(s.Monthly.CounterfactualIncome[k].Values[m]))))),
+            ["insatser.csv"] = Csv(["insats", "name", "figure", "mean", "p5", "p50", "p95"],
+                s.Insatser.SelectMany(i => InsatsFigures(i).Select(f => Row(i.Id, i.Name, f.Name, f.Value)))),
+            ["insatser_monthly.csv"] = Csv(["month", "insats", "series", "mean", "p5", "p50", "p95"],
+                s.Monthly.Insatser.SelectMany(i => new (string, IReadOnlyList<Stat?>)[]
+                    {
+                        ("capacity", i.Capacity), ("occupancy", i.Occupancy), ("queue", i.Queue),
+                        ("admitted", i.Admitted), ("ended", i.Ended), ("mean_wait", i.MeanWait),
+                    }.SelectMany(t => t.Item2.Select((v, m) => Row(s.Run.MonthLabels[m], i.Id, t.Item1, v))))),
+            ["exits.csv"] = Csv(["insats", "occupation", "mean", "p5", "p50", "p95"],
+                s.Insatser.SelectMany(i => i.ExitsByOccupation.Select(e => Row(i.Id, e.Category, e.Value)))),
+            ["parties.csv"] = Csv(["party", "name", "kind", "figure", "mean", "p5", "p50", "p95"],
+                s.Parties.SelectMany(p => new (string, Stat)[]
+                    {
+                        ("contribution", p.Contribution), ("in_kind", p.InKind), ("ersattning_paid", p.ErsattningPaid),
+                        ("ersattning_counterfactual", p.CounterfactualPaid), ("ersattning_difference", p.Difference), ("net", p.Net),
+                    }.Select(t => Row(p.Id, p.Name, p.Kind, t.Item1, t.Item2)))),
+            ["parties_monthly.csv"] = Csv(["month", "party", "series", "mean", "p5", "p50", "p95"],
+                s.Monthly.Parties.SelectMany(p => new (string, IReadOnlyList<Stat>)[]
+                    { ("contribution", p.Contribution), ("ersattning_paid", p.Paid), ("ersattning_counterfactual", p.CounterfactualPaid) }
+                    .SelectMany(t => t.Item2.Select((v, m) => Row(s.Run.MonthLabels[m], p.Id, t.Item1, v))))),
+            ["payers.csv"] = Csv(["payer", "name", "figure", "mean", "p5", "p50", "p95"],
+                s.Payers.SelectMany(p => new (string, Stat)[] { ("paid", p.Paid), ("counterfactual", p.CounterfactualPaid), ("difference", p.Difference) }
+                    .Select(t => Row(p.Id, p.Name, t.Item1, t.Item2)))),
+            ["replicates.csv"] = Csv(new[] { "replicate" }.Concat(s.Headline.Select(h => h.Key)).ToArray(),
+                s.Replicates.Select(r => new[] { r.Replicate.ToString(CultureInfo.InvariantCulture) }
+                    .Concat(s.Headline.Select(h => r.Figures.GetValueOrDefault(h.Key) is { } v ? Num(v) : "")))),
+        };
+        if (s.Recorded is { } rec)
+            files["recorded.csv"] = Csv(["id", "quantity", "insats", "period", "category", "observed", "observed_share", "forecast_mean", "forecast_p5", "forecast_p95", "forecast_share_mean", "forecast_share_p5", "forecast_share_p95", "inside_90", "source"],
+                rec.Checks.SelectMany(c => c.Categories is null
+                    ? [[c.Id, c.Quantity, c.Insats, c.Period, "", Num(c.Observed), "", Num(c.Forecast?.Mean), Num(c.Forecast?.P5), Num(c.Forecast?.P95), "", "", "", c.Inside ? "yes" : "no", c.Source]]
+                    : c.Categories.Select(k => new[] { c.Id, c.Quantity, c.Insats, c.Period, k.Category, Num(k.ObservedCount), Num(k.ObservedShare),
+                        Num(k.ForecastCount.Mean), Num(k.ForecastCount.P5), Num(k.ForecastCount.P95), Num(k.ForecastShare.Mean), Num(k.ForecastShare.P5), Num(k.ForecastShare.P95),
+                        k.Inside ? "yes" : "no", c.Source })));
+        return files;
+    }
+
+    public static IEnumerable<(string Name, Stat? Value)> InsatsFigures(InsatsSummary i) =>
+    [
+        ("referred", i.Referred), ("ineligible", i.Ineligible), ("admitted", i.Admitted), ("ended", i.Ended),
+        ("planned_exits", i.Planned), ("unplanned_exits", i.Unplanned), ("chained", i.Chained), ("gave_up", i.GaveUp),
+        ("turned_away", i.TurnedAway), ("mean_capacity", i.MeanCapacity), ("mean_occupancy", i.MeanOccupancy),
+        ("queue_at_horizon", i.QueueAtHorizon), ("mean_wait_months", i.MeanWait), ("wait_p50_months", i.WaitP50),
+        ("wait_p90_months", i.WaitP90), ("spend", i.Spend),
+    ];
+
+    /// <summary>Writes every file into <paramref name="dir"/>, replacing earlier results there.</summary>
+    public static void Write(RunSummary summary, string dir)
+    {
+        var full = Path.GetFullPath(dir);
+        var parent = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(full)}.partial-{Environment.ProcessId}");
+        if (Directory.Exists(staging)) Directory.Delete(staging, true);
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var files = Files(summary);
+            // UTF-8 with BOM for CSV so Excel reads å, ä and ö; JSON without.
+            foreach (var (name, text) in files)
+                File.WriteAllText(Path.Combine(staging, name), text, new UTF8Encoding(name.EndsWith(".csv", StringComparison.Ordinal)));
+            Directory.CreateDirectory(full);
+            foreach (var name in files.Keys)
+                File.Move(Path.Combine(staging, name), Path.Combine(full, name), overwrite: true);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, true);
+        }
+    }
+
+    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows)
+    {
+        var sb = new StringBuilder();
+        sb.Append(string.Join(',', header.Select(Quote))).Append('\n');
+        foreach (var r in rows) sb.Append(string.Join(',', r.Select(Quote))).Append('\n');
+        return sb.ToString();
+    }
+
+    private static IEnumerable<string> Row(string a, string b, Stat? v) => new[] { a, b }.Concat(Values(v));
+    private static IEnumerable<string> Row(string a, string b, string c, Stat? v) => new[] { a, b, c }.Concat(Values(v));
+    private static IEnumerable<string> Row(string a, string b, string c, string d, Stat? v) => new[] { a, b, c, d }.Concat(Values(v));
+
+    private static IEnumerable<string> Values(Stat? v) => v is null ? ["", "", "", ""] : [Num(v.Mean), Num(v.P5), Num(v.P50), Num(v.P95)];
+
+    private static string Num(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static string Quote(string s) =>
+        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+}

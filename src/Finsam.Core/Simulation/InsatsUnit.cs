@@ -1,0 +1,76 @@
+namespace Finsam.Core.Simulation;
+
+/// <summary>
+/// An individual insats: its places, its queue and its admissions. Decides alone, from entries
+/// sorted by (month joined, participant id), so the order in which shards report never matters.
+/// </summary>
+public sealed class InsatsUnit(ReplicateModel model, int insats)
+{
+    private List<QueueEntry> _queue = [];
+    private int _occupancy;
+    // After its last intake month an insats never admits again, so whoever waits is turned away.
+    private readonly int _lastIntake = LastIntakeMonth(model, insats);
+
+    public int Insats { get; } = insats;
+    public int Occupancy => _occupancy;
+    public int QueueLength => _queue.Count;
+
+    /// <summary>
+    /// One month: frees the places of last month's leavers, lets waiting people give up, queues the
+    /// new entries, and admits from the head of the queue up to free capacity. When intake has
+    /// stopped, everyone still waiting is turned away.
+    /// </summary>
+    public AdmissionReport Admit(int month, int leftLastMonth, IEnumerable<QueueEntry> newEntries)
+    {
+        _occupancy -= leftLastMonth;
+        if (_occupancy < 0) throw new InvalidOperationException($"insats {Insats}: more exits than participants");
+        var at = month * model.InsatsCount + Insats;
+        var giveUp = model.GiveUp[at];
+        var open = model.IntakeOpen[at];
+
+        var removed = new List<QueueEntry>();
+        int gaveUp = 0, closed = 0;
+        var kept = new List<QueueEntry>(_queue.Count);
+        foreach (var e in _queue)
+        {
+            if (month > _lastIntake)
+            {
+                removed.Add(e); closed++;
+                continue;
+            }
+            var stream = Rng.ParticipantStream(model.Seed, e.Id);
+            if (giveUp > 0 && Rng.Uniform(stream, (long)month * 4 + ParticipantShard.SlotGiveUp) < giveUp)
+            {
+                removed.Add(e); gaveUp++;
+                continue;
+            }
+            kept.Add(e);
+        }
+
+        var fresh = newEntries.ToList();
+        fresh.Sort(static (a, b) => a.Month != b.Month ? a.Month.CompareTo(b.Month) : a.Id.CompareTo(b.Id));
+        if (month > _lastIntake)
+        {
+            removed.AddRange(fresh);
+            closed += fresh.Count;
+        }
+        else kept.AddRange(fresh);
+        _queue = kept;
+
+        var capacity = model.Capacity[at];
+        var admitCount = open ? Math.Clamp(capacity - _occupancy, 0, _queue.Count) : 0;
+        var admitted = _queue.GetRange(0, admitCount).ToArray();
+        var waits = admitted.Select(e => month - e.Month).ToArray();
+        _queue.RemoveRange(0, admitCount);
+        _occupancy += admitCount;
+        return new AdmissionReport(admitted, waits, [.. removed], gaveUp, closed, capacity, _occupancy, _queue.Count);
+    }
+
+    private static int LastIntakeMonth(ReplicateModel model, int insats)
+    {
+        for (var m = model.Months - 1; m >= 0; m--)
+            if (model.IntakeOpen[m * model.InsatsCount + insats]) return m == model.Months - 1 ? int.MaxValue : m;
+        // Never open within the horizon: it has not started yet, so people keep waiting.
+        return int.MaxValue;
+    }
+}

@@ -1,0 +1,50 @@
+namespace Finsam.Core.Simulation;
+
+// The messages between the actors of one replicate. Plain data, so the same exchange runs as
+// method calls in-process and as grain calls in a cluster. Per month there is one message per
+// shard and phase and one per insats — never one per participant.
+
+/// <summary>A new participant: a global id (its shard is id mod shard count) and the referral flow it came by.</summary>
+public readonly record struct Referral(int Id, int Flow);
+
+/// <summary>Someone joining an insats's queue in <see cref="Month"/>. The queue orders by (Month, Id).</summary>
+public readonly record struct QueueEntry(int Id, int Shard, int Month);
+
+/// <summary>A shard's new queue entries per insats (fresh referrals and chained participants) and refusals.</summary>
+public sealed record IntakeReport(QueueEntry[][] Requests, int[] Ineligible);
+
+/// <summary>An insats's decision for a month: who is admitted (with their wait) and who left the queue.</summary>
+public sealed record AdmissionReport(
+    QueueEntry[] Admitted, int[] Waits, QueueEntry[] Removed, int GaveUp, int Closed,
+    int Capacity, int Occupancy, int QueueLength);
+
+public readonly record struct Admission(int Id, int Insats, int Wait);
+
+public readonly record struct Removal(int Id, int Insats);
+
+/// <summary>The admission decisions that concern one shard.</summary>
+public sealed record ShardDecisions(Admission[] Admitted, Removal[] Removed)
+{
+    public static readonly ShardDecisions None = new([], []);
+}
+
+/// <summary>What a shard's participants did in a month, as counts the coordinator sums.</summary>
+public sealed class ProgressReport
+{
+    public required int[] Exits { get; init; }               // [insats] places freed (planned, unplanned, chained)
+    public required int[] Planned { get; init; }             // [insats]
+    public required int[] Dropouts { get; init; }            // [insats]
+    public required int[] Chained { get; init; }             // [insats]
+    public required int[] ExitOccupation { get; init; }      // [insats * occupations + occupation]
+    public required int[] StartIncome { get; init; }         // [insats * incomes + income]
+    public required int[] StartOccupation { get; init; }     // [insats * occupations + occupation]
+    public required int[] Income { get; init; }              // [income] people in each state at month end
+    public required int[] CounterfactualIncome { get; init; }
+    public required int[] Occupation { get; init; }          // [occupation]
+    public required int[] ServedByGender { get; init; }      // [gender] first admissions this month
+    public int WorkOrStudies { get; init; }                  // first exits to work or studies this month
+    public int Due12 { get; init; }                          // referred exactly 12 months ago
+    public int SelfSufficient12 { get; init; }
+    public int CounterfactualSelfSufficient12 { get; init; }
+    public long ParticipantMonths { get; init; }
+}

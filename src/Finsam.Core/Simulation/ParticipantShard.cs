@@ -1,0 +1,253 @@
+namespace Finsam.Core.Simulation;
+
+/// <summary>
+/// A block of participants simulated as arrays (one entry per person, no objects per person).
+/// Holds each person's factual state and the state of their counterfactual twin, who was referred
+/// the same month but never met the förbund's insatser. All randomness comes from the person's own
+/// stream, so which shard a person lives in never changes what happens to them.
+/// </summary>
+public sealed class ParticipantShard
+{
+    // Draw slots within a person-month.
+    private const int SlotProgress = 0, SlotDestination = 1, SlotBaseline = 2;
+    internal const int SlotGiveUp = 3;
+    private const int SlotsPerMonth = 4;
+    private const long CreationCounter = -1_000;
+
+    private const short Outside = -1;
+    private const byte FlagServed = 1, FlagWorkOrStudies = 2;
+
+    private readonly ReplicateModel _model;
+    private readonly int _shard;
+    private readonly int _shardCount;
+    private int _count;
+    private ulong[] _stream = [];
+    private byte[] _income = [], _cfIncome = [], _occupation = [];
+    private byte[] _group = [], _party = [], _age = [], _gender = [], _flags = [];
+    private short[] _location = [];   // -1 outside, i ≥ 0 enrolled in insats i, -(k+2) waiting for insats k
+    private short[] _monthsIn = [];
+    private short[] _referred = [];
+    private readonly List<(int Id, int Insats)> _chained = [];
+
+    public ParticipantShard(ReplicateModel model, int shard, int shardCount)
+    {
+        if (model.Ix.Incomes.Length > 255 || model.Ix.Occupations.Length > 255 || model.InsatsCount > short.MaxValue - 2)
+            throw new ArgumentException("too many income states, occupations or insatser for the shard's compact arrays");
+        _model = model;
+        _shard = shard;
+        _shardCount = shardCount;
+    }
+
+    public int Count => _count;
+
+    private int IdOf(int local) => local * _shardCount + _shard;
+    private int LocalOf(int id) => id / _shardCount;
+
+    /// <summary>
+    /// Phase 1 of a month: creates the newly referred participants (profiles drawn from their target
+    /// group), checks them against the insats's eligibility, and hands over the queue entries —
+    /// theirs and those of people chained out of an insats last month.
+    /// </summary>
+    public IntakeReport Intake(int month, ReadOnlySpan<Referral> referrals)
+    {
+        var ix = _model.Ix;
+        var nI = _model.InsatsCount;
+        var requests = new List<QueueEntry>?[nI];
+        var ineligible = new int[nI];
+        EnsureCapacity(_count + referrals.Length);
+        foreach (var r in referrals)
+        {
+            var j = LocalOf(r.Id);
+            if (j != _count || r.Id % _shardCount != _shard)
+                throw new InvalidOperationException($"referral {r.Id} does not belong next in shard {_shard}");
+            var stream = Rng.ParticipantStream(_model.Seed, r.Id);
+            var g = ix.FlowGroup[r.Flow];
+            _stream[j] = stream;
+            _income[j] = _cfIncome[j] = (byte)ReplicateModel.Pick(_model.GroupIncomeCum[g], Rng.Uniform(stream, CreationCounter));
+            _occupation[j] = (byte)ReplicateModel.Pick(_model.GroupOccupationCum[g], Rng.Uniform(stream, CreationCounter - 1));
+            _age[j] = (byte)_model.GroupAgeIndex[g][ReplicateModel.Pick(_model.GroupAgeCum[g], Rng.Uniform(stream, CreationCounter - 2))];
+            _gender[j] = (byte)_model.GroupGenderIndex[g][ReplicateModel.Pick(_model.GroupGenderCum[g], Rng.Uniform(stream, CreationCounter - 3))];
+            _group[j] = (byte)g;
+            _party[j] = (byte)ix.FlowParty[r.Flow];
+            _referred[j] = (short)month;
+            _flags[j] = 0;
+            _monthsIn[j] = 0;
+            _count++;
+
+            var target = ix.FlowInsats[r.Flow];
+            if (Eligible(j, target))
+            {
+                _location[j] = (short)-(target + 2);
+                (requests[target] ??= []).Add(new QueueEntry(r.Id, _shard, month));
+            }
+            else
+            {
+                _location[j] = Outside;
+                ineligible[target]++;
+            }
+        }
+        foreach (var (id, k) in _chained)
+            (requests[k] ??= []).Add(new QueueEntry(id, _shard, month));
+        _chained.Clear();
+        return new IntakeReport(requests.Select(l => l?.ToArray() ?? []).ToArray(), ineligible);
+    }
+
+    private bool Eligible(int j, int insats) =>
+        (_model.EligibleGroup[insats]?[_group[j]] ?? true)
+        && (_model.EligibleParty[insats]?[_party[j]] ?? true)
+        && (_model.EligibleIncome[insats]?[_income[j]] ?? true)
+        && (_model.EligibleAge[insats]?[_age[j]] ?? true);
+
+    /// <summary>
+    /// Phase 2 of a month: applies the insatser's admissions and removals, then moves every person one
+    /// month: enrolled people may finish (to a destination or a chained insats) or drop out; everyone
+    /// else follows the baseline transitions; each twin follows the baseline untouched.
+    /// </summary>
+    public ProgressReport Progress(int month, ShardDecisions decisions)
+    {
+        var ix = _model.Ix;
+        int nI = _model.InsatsCount, nS = ix.Incomes.Length, nO = ix.Occupations.Length;
+        var exits = new int[nI];
+        var planned = new int[nI];
+        var dropouts = new int[nI];
+        var chained = new int[nI];
+        var exitOcc = new int[nI * nO];
+        var startIncome = new int[nI * nS];
+        var startOcc = new int[nI * nO];
+        var income = new int[nS];
+        var cfIncome = new int[nS];
+        var occupation = new int[nO];
+        var servedByGender = new int[ix.Genders.Length];
+        int workOrStudies = 0, due12 = 0, ss12 = 0, cfss12 = 0;
+
+        foreach (var r in decisions.Removed)
+            _location[LocalOf(r.Id)] = Outside;
+        foreach (var a in decisions.Admitted)
+        {
+            var j = LocalOf(a.Id);
+            _location[j] = (short)a.Insats;
+            _monthsIn[j] = 0;
+            startIncome[a.Insats * nS + _income[j]]++;
+            startOcc[a.Insats * nO + _occupation[j]]++;
+            if ((_flags[j] & FlagServed) == 0)
+            {
+                _flags[j] |= FlagServed;
+                servedByGender[_gender[j]]++;
+            }
+        }
+
+        var factual = _model.Factual[month];
+        var counterfactual = _model.Counterfactual;
+        var monthRow = month * nI;
+        var counterBase = (long)month * SlotsPerMonth;
+        var selfSufficient = ix.SelfSufficient;
+        var occIncome = ix.OccupationIncome;
+        var incomeOcc = ix.IncomeOccupation;
+
+        for (var j = 0; j < _count; j++)
+        {
+            var stream = _stream[j];
+            int inc = _income[j], occ = _occupation[j];
+            var loc = _location[j];
+            var uBase = Rng.Uniform(stream, counterBase + SlotBaseline);
+            if (loc >= 0)
+            {
+                var i = loc;
+                var d = ++_monthsIn[j];
+                var at = monthRow + i;
+                var hz = _model.Hazard[at];
+                var h = hz[Math.Min(d, hz.Length - 1)];
+                var forced = month == _model.StopMonth[i];
+                var u = Rng.Uniform(stream, counterBase + SlotProgress);
+                if (forced || u < h)
+                {
+                    exits[i]++;
+                    var u2 = Rng.Uniform(stream, counterBase + SlotDestination);
+                    var chainTotal = _model.ChainTotal[i];
+                    if (!forced && u2 < chainTotal)
+                    {
+                        var k = _model.ChainTo[i][ReplicateModel.Pick(_model.ChainCum[i], u2)];
+                        chained[i]++;
+                        _location[j] = (short)-(k + 2);
+                        _chained.Add((IdOf(j), k));
+                    }
+                    else
+                    {
+                        var v = chainTotal > 0 && !forced ? (u2 - chainTotal) / (1 - chainTotal) : u2;
+                        occ = ReplicateModel.Pick(_model.DestinationCum[at], v);
+                        if (occIncome[occ] >= 0) inc = occIncome[occ];
+                        planned[i]++;
+                        exitOcc[i * nO + occ]++;
+                        _location[j] = Outside;
+                        if (ix.OccupationOutcome[occ] != Scenarios.Outcome.None && (_flags[j] & FlagWorkOrStudies) == 0)
+                        {
+                            _flags[j] |= FlagWorkOrStudies;
+                            workOrStudies++;
+                        }
+                    }
+                }
+                else if (u < h + (1 - h) * _model.Dropout[at])
+                {
+                    exits[i]++;
+                    dropouts[i]++;
+                    if (_model.DropoutTo[i] >= 0)
+                    {
+                        occ = _model.DropoutTo[i];
+                        if (occIncome[occ] >= 0) inc = occIncome[occ];
+                    }
+                    exitOcc[i * nO + occ]++;
+                    _location[j] = Outside;
+                }
+            }
+            else
+            {
+                var next = factual.Step(inc, uBase);
+                if (next != inc)
+                {
+                    inc = next;
+                    if (incomeOcc[inc] >= 0) occ = incomeOcc[inc];
+                }
+            }
+            // The twin shares the person's baseline draw, so the comparison is paired.
+            var cf = counterfactual.Step(_cfIncome[j], uBase);
+            _cfIncome[j] = (byte)cf;
+            _income[j] = (byte)inc;
+            _occupation[j] = (byte)occ;
+            income[inc]++;
+            cfIncome[cf]++;
+            occupation[occ]++;
+            if (month - _referred[j] == 12)
+            {
+                due12++;
+                if (selfSufficient[inc]) ss12++;
+                if (selfSufficient[cf]) cfss12++;
+            }
+        }
+
+        return new ProgressReport
+        {
+            Exits = exits, Planned = planned, Dropouts = dropouts, Chained = chained, ExitOccupation = exitOcc,
+            StartIncome = startIncome, StartOccupation = startOcc, Income = income, CounterfactualIncome = cfIncome,
+            Occupation = occupation, ServedByGender = servedByGender, WorkOrStudies = workOrStudies,
+            Due12 = due12, SelfSufficient12 = ss12, CounterfactualSelfSufficient12 = cfss12, ParticipantMonths = _count,
+        };
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        if (needed <= _stream.Length) return;
+        var size = Math.Max(needed, Math.Max(1024, _stream.Length * 2));
+        Array.Resize(ref _stream, size);
+        Array.Resize(ref _income, size);
+        Array.Resize(ref _cfIncome, size);
+        Array.Resize(ref _occupation, size);
+        Array.Resize(ref _group, size);
+        Array.Resize(ref _party, size);
+        Array.Resize(ref _age, size);
+        Array.Resize(ref _gender, size);
+        Array.Resize(ref _flags, size);
+        Array.Resize(ref _location, size);
+        Array.Resize(ref _monthsIn, size);
+        Array.Resize(ref _referred, size);
+    }
+}

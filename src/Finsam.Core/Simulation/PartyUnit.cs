@@ -1,0 +1,60 @@
+using MathNet.Numerics.Distributions;
+
+namespace Finsam.Core.Simulation;
+
+/// <summary>A party's month in money: what it put in, lent in kind, and paid in ersättning (and would have without the förbund).</summary>
+public readonly record struct PartyMonth(double Contribution, double InKind, double Paid, double CounterfactualPaid);
+
+/// <summary>
+/// A party of the förbund: sends its referral flows and keeps the ledger of what it contributes and
+/// what it pays in ersättning for the referred people, next to what it would have paid without the förbund.
+/// </summary>
+public sealed class PartyUnit(ReplicateModel model, int party)
+{
+    private readonly int[] _flows = Enumerable.Range(0, model.Ix.Flows.Length).Where(f => model.Ix.FlowParty[f] == party).ToArray();
+
+    public int Party { get; } = party;
+    public double TotalContribution { get; private set; }
+    public double TotalPaid { get; private set; }
+    public double TotalCounterfactualPaid { get; private set; }
+
+    /// <summary>How many people each of this party's flows refers this month (Poisson, or a cohort).</summary>
+    public (int Flow, int Count)[] DrawReferrals(int month)
+    {
+        var nF = model.Ix.Flows.Length;
+        var result = new (int, int)[_flows.Length];
+        for (var k = 0; k < _flows.Length; k++)
+        {
+            var f = _flows[k];
+            var count = model.CohortMonth[f] == month ? model.CohortCount[f] : 0;
+            var rate = model.FlowRate[month * nF + f];
+            if (rate > 0)
+            {
+                var stream = Rng.Combine(Rng.Combine(model.Seed, "referrals:" + model.Ix.Flows[f].Id), (ulong)month);
+                count += Poisson.Sample(new StreamRandom(stream), rate);
+            }
+            result[k] = (f, count);
+        }
+        return result;
+    }
+
+    /// <summary>Books a month: the contribution falling due, staff lent, and this party's part of each payer's ersättning.</summary>
+    public PartyMonth Book(int month, double[] payerPaid, double[] payerCounterfactualPaid)
+    {
+        var nP = model.Ix.Parties.Length;
+        var contribution = model.Budget.Contribution[month * nP + Party];
+        var inKind = model.Budget.InKind[month * nP + Party];
+        double paid = 0, cfPaid = 0;
+        for (var k = 0; k < payerPaid.Length; k++)
+            foreach (var (p, share) in model.Ix.PayerParties[k])
+                if (p == Party)
+                {
+                    paid += share * payerPaid[k];
+                    cfPaid += share * payerCounterfactualPaid[k];
+                }
+        TotalContribution += contribution;
+        TotalPaid += paid;
+        TotalCounterfactualPaid += cfPaid;
+        return new PartyMonth(contribution, inKind, paid, cfPaid);
+    }
+}

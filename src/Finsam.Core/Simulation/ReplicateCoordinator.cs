@@ -1,0 +1,154 @@
+using Finsam.Core.Results;
+
+namespace Finsam.Core.Simulation;
+
+/// <summary>
+/// The actors of one replicate as the coordinator sees them. In-process they are objects
+/// (<see cref="LocalActors"/>); in a cluster, grains. Each call fans out to every shard, insats or
+/// party and returns their answers in index order.
+/// </summary>
+public interface IReplicateActors
+{
+    int ShardCount { get; }
+    Task<(int Flow, int Count)[][]> DrawReferralsAsync(int month, CancellationToken ct);
+    Task<IntakeReport[]> IntakeAsync(int month, Referral[][] perShard, CancellationToken ct);
+    Task<AdmissionReport[]> AdmitAsync(int month, int[] leftLastMonth, QueueEntry[][] perInsats, CancellationToken ct);
+    Task<ProgressReport[]> ProgressAsync(int month, ShardDecisions[] perShard, CancellationToken ct);
+    Task<PartyMonth[]> BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct);
+}
+
+/// <summary>
+/// Runs one replicate month by month, in the order of DESIGN §3: budget (planned up front in the
+/// <see cref="ReplicateModel"/>), referrals, admissions, progress and baseline, costs, metrics.
+/// The same code drives local objects and grains, which is why both give identical numbers.
+/// </summary>
+public static class ReplicateCoordinator
+{
+    public static async Task<ReplicateResult> RunAsync(ReplicateModel model, IReplicateActors actors, CancellationToken ct = default)
+    {
+        var ix = model.Ix;
+        int months = model.Months, nI = model.InsatsCount, nS = ix.Incomes.Length, nO = ix.Occupations.Length;
+        int nP = ix.Parties.Length, nPay = ix.Payers.Length, nL = ix.Lines.Length, nK = ix.Structural.Length;
+        var shards = actors.ShardCount;
+        var result = ReplicateResult.Create(model.Replicate, months, nS, nO, nI, nK, nP, nPay, nL, ix.Genders.Length);
+        var nextId = 0;
+        var left = new int[nI];
+
+        for (var m = 0; m < months; m++)
+        {
+            ct.ThrowIfCancellationRequested();
+
+            // Referrals: parties draw counts; ids are handed out in flow order, shards by id.
+            var counts = await actors.DrawReferralsAsync(m, ct);
+            var perFlow = new int[ix.Flows.Length];
+            foreach (var partyCounts in counts)
+                foreach (var (flow, count) in partyCounts) perFlow[flow] = count;
+            var perShard = new List<Referral>[shards];
+            for (var s = 0; s < shards; s++) perShard[s] = [];
+            for (var f = 0; f < perFlow.Length; f++)
+            {
+                result.Referred[m * nI + ix.FlowInsats[f]] += perFlow[f];
+                for (var k = 0; k < perFlow[f]; k++)
+                {
+                    var id = nextId++;
+                    perShard[id % shards].Add(new Referral(id, f));
+                }
+            }
+            result.Referrals = nextId;
+
+            // Intake: new participants and chained ones join the queues.
+            var intake = await actors.IntakeAsync(m, perShard.Select(l => l.ToArray()).ToArray(), ct);
+            var perInsats = new QueueEntry[nI][];
+            for (var i = 0; i < nI; i++)
+            {
+                perInsats[i] = intake.SelectMany(r => r.Requests[i]).ToArray();
+                result.Ineligible[m * nI + i] = intake.Sum(r => r.Ineligible[i]);
+            }
+
+            // Admissions, decided by each insats on its own queue.
+            var admissions = await actors.AdmitAsync(m, left, perInsats, ct);
+            var admittedPerShard = new List<Admission>[shards];
+            var removedPerShard = new List<Removal>[shards];
+            for (var s = 0; s < shards; s++) { admittedPerShard[s] = []; removedPerShard[s] = []; }
+            for (var i = 0; i < nI; i++)
+            {
+                var a = admissions[i];
+                var at = m * nI + i;
+                result.Capacity[at] = a.Capacity;
+                result.Occupancy[at] = a.Occupancy;
+                result.Queue[at] = a.QueueLength;
+                result.Admitted[at] = a.Admitted.Length;
+                result.GaveUp[at] = a.GaveUp;
+                result.Closed[at] = a.Closed;
+                for (var k = 0; k < a.Admitted.Length; k++)
+                {
+                    var e = a.Admitted[k];
+                    admittedPerShard[e.Shard].Add(new Admission(e.Id, i, a.Waits[k]));
+                    result.WaitSum[at] += a.Waits[k];
+                    result.WaitHistogram[i * (months + 1) + Math.Min(a.Waits[k], months)]++;
+                }
+                foreach (var e in a.Removed) removedPerShard[e.Shard].Add(new Removal(e.Id, i));
+            }
+
+            // Progress: exits, dropouts, chains, baseline transitions, twins.
+            var decisions = new ShardDecisions[shards];
+            for (var s = 0; s < shards; s++) decisions[s] = new ShardDecisions([.. admittedPerShard[s]], [.. removedPerShard[s]]);
+            var reports = await actors.ProgressAsync(m, decisions, ct);
+            left = new int[nI];
+            foreach (var r in reports)
+            {
+                Add(left, r.Exits);
+                AddAt(result.Planned, m * nI, r.Planned);
+                AddAt(result.Dropouts, m * nI, r.Dropouts);
+                AddAt(result.Chained, m * nI, r.Chained);
+                AddAt(result.ExitOccupation, m * nI * nO, r.ExitOccupation);
+                AddAt(result.StartIncome, m * nI * nS, r.StartIncome);
+                AddAt(result.StartOccupation, m * nI * nO, r.StartOccupation);
+                AddAt(result.Income, m * nS, r.Income);
+                AddAt(result.CounterfactualIncome, m * nS, r.CounterfactualIncome);
+                AddAt(result.Occupation, m * nO, r.Occupation);
+                Add(result.ServedByGender, r.ServedByGender);
+                result.WorkOrStudies += r.WorkOrStudies;
+                result.Due12 += r.Due12;
+                result.SelfSufficient12 += r.SelfSufficient12;
+                result.CounterfactualSelfSufficient12 += r.CounterfactualSelfSufficient12;
+                result.ParticipantMonths += r.ParticipantMonths;
+            }
+
+            // Costs: each person-month of ersättning is booked to its payer, then to the parties.
+            var paid = new double[nPay];
+            var cfPaid = new double[nPay];
+            for (var st = 0; st < nS; st++)
+            {
+                var payer = ix.IncomePayer[st];
+                paid[payer] += result.Income[m * nS + st] * model.MonthlyCost[st];
+                cfPaid[payer] += result.CounterfactualIncome[m * nS + st] * model.MonthlyCost[st];
+            }
+            Array.Copy(paid, 0, result.PayerPaid, m * nPay, nPay);
+            Array.Copy(cfPaid, 0, result.PayerCounterfactualPaid, m * nPay, nPay);
+            var ledger = await actors.BookAsync(m, paid, cfPaid, ct);
+            for (var p = 0; p < nP; p++)
+            {
+                result.PartyContribution[m * nP + p] = ledger[p].Contribution;
+                result.PartyInKind[m * nP + p] = ledger[p].InKind;
+                result.PartyPaid[m * nP + p] = ledger[p].Paid;
+                result.PartyCounterfactualPaid[m * nP + p] = ledger[p].CounterfactualPaid;
+            }
+        }
+
+        Array.Copy(model.Budget.LineSpend, result.LineSpend, result.LineSpend.Length);
+        Array.Copy(model.Budget.InsatsSpend, result.InsatsSpend, result.InsatsSpend.Length);
+        result.Served = result.ServedByGender.Sum();
+        return result;
+    }
+
+    private static void Add(int[] into, int[] values)
+    {
+        for (var k = 0; k < values.Length; k++) into[k] += values[k];
+    }
+
+    private static void AddAt(int[] into, int offset, int[] values)
+    {
+        for (var k = 0; k < values.Length; k++) into[offset + k] += values[k];
+    }
+}
