@@ -26,6 +26,7 @@ public static class FinsamConfiguration
         ["--dashboard-port"] = "Dashboard:Port",
         ["--telemetry"] = "Telemetry:Exporter",
         ["--otlp-endpoint"] = "Telemetry:OtlpEndpoint",
+        ["--parent-pid"] = "Host:ParentPid",
     };
 
     /// <summary>

@@ -32,6 +32,7 @@ internal static class SiloProgram
           --dashboard-port N            Dashboard:Port          (default 8081 on 127.0.0.1, 0 = off)
           --telemetry console|otlp      Telemetry:Exporter      (or Telemetry:Console=true)
           --otlp-endpoint URL           Telemetry:OtlpEndpoint
+          --parent-pid PID              Host:ParentPid          (stop when that process is gone)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -124,6 +125,8 @@ internal static class SiloProgram
                 silo.AddDashboard();
         });
         builder.Services.AddFinsamTelemetry(telemetry, "finsam-silo", cluster.EffectiveSiloName);
+        if (builder.Configuration.GetValue<int?>("Host:ParentPid") is int parentPid and > 0)
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ParentWatchdog>(sp, parentPid));
 
         IHost host;
         if (builder is WebApplicationBuilder web)
