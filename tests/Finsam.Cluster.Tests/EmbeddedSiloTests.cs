@@ -1,0 +1,112 @@
+using System.Diagnostics.Metrics;
+using Finsam.Grains;
+using Finsam.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Finsam.Cluster.Tests;
+
+public sealed class EmbeddedSiloTests
+{
+    [Fact]
+    public async Task Embedded_silo_answers_the_status_grain_and_stores_runs_in_memory()
+    {
+        using var host = await FinsamSiloConfiguration.StartEmbeddedAsync();
+        try
+        {
+            var client = host.Services.GetRequiredService<IClusterClient>();
+
+            var status = await client.GetGrain<IClusterStatusGrain>(0).GetStatusAsync();
+            Assert.Equal("finsam", status.ClusterId);
+            var silo = Assert.Single(status.ActiveSilos);
+            Assert.Equal(silo.Address, status.AnsweredBy.Address);
+            Assert.StartsWith("finsam-embedded-", status.AnsweredBy.Name);
+            Assert.Equal("Active", silo.Status);
+            Assert.Equal(0, silo.GatewayPort); // in-process client only
+
+            var me = await client.GetGrain<IClusterStatusGrain>(0).WhoAmIAsync();
+            Assert.Equal(silo.Address, me.Address);
+
+            // Storage "runs" exists (in memory) and survives a deactivation.
+            var probe = client.GetGrain<IStorageProbeGrain>("embedded");
+            await probe.SetAsync("kept");
+            await probe.DeactivateAsync();
+            Assert.Equal("kept", await client.GetGrain<IStorageProbeGrain>("embedded").GetAsync());
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConfigureEmbedded_works_on_a_plain_host_builder()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo => FinsamSiloConfiguration.ConfigureEmbedded(silo, clusterId: "smoke", serviceId: "smoke-service"));
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var client = host.Services.GetRequiredService<IClusterClient>();
+            var status = await client.GetGrain<IClusterStatusGrain>(0).GetStatusAsync();
+            Assert.Equal("smoke", status.ClusterId);
+            Assert.Single(status.ActiveSilos);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public void Telemetry_instruments_have_the_documented_names()
+    {
+        var seen = new List<(string Name, long Value, string? Insats)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FinsamTelemetry.Name)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? insats = null;
+            foreach (var tag in tags)
+                if (tag.Key == FinsamTelemetry.InsatsTag)
+                    insats = tag.Value as string;
+            lock (seen)
+                seen.Add((instrument.Name, value, insats));
+        });
+        listener.Start();
+
+        FinsamTelemetry.ParticipantMonths.Add(1200);
+        FinsamTelemetry.ReplicatesCompleted.Add(1);
+        FinsamTelemetry.RunsActive.Add(1);
+        FinsamTelemetry.RecordQueueLength("spira", 17);
+
+        Assert.Contains(("finsam.participant_months", 1200L, (string?)null), seen);
+        Assert.Contains(("finsam.replicates_completed", 1L, (string?)null), seen);
+        Assert.Contains(("finsam.runs_active", 1L, (string?)null), seen);
+        Assert.Contains(("finsam.queue_length", 17L, "spira"), seen);
+        Assert.Equal("Finsam", FinsamTelemetry.ActivitySource.Name);
+    }
+
+    [Fact]
+    public async Task Telemetry_pipeline_builds_with_the_console_exporter()
+    {
+        using var host = await FinsamSiloConfiguration.StartEmbeddedAsync(b =>
+            b.Services.AddFinsamTelemetry(new FinsamTelemetryOptions { Exporter = "console" }, "finsam-test"));
+        try
+        {
+            using (var activity = FinsamTelemetry.ActivitySource.StartActivity("finsam.test"))
+                Assert.NotNull(activity); // the tracer provider listens to "Finsam"
+            var client = host.Services.GetRequiredService<IClusterClient>();
+            Assert.Single((await client.GetGrain<IClusterStatusGrain>(0).GetStatusAsync()).ActiveSilos);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+global using Orleans;
+global using Xunit;
+global using Xunit.Abstractions;
