@@ -12,7 +12,7 @@ namespace Finsam.Client.Commands;
 /// <summary><c>finsam run FILE</c>: validates, runs the replicates, prints the summary and writes results.</summary>
 public static class RunCommand
 {
-    public static Command Create(IAnsiConsole console, Func<IRunBackend> backend)
+    public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
         var file = CommonOptions.ScenarioFile();
         var variant = CommonOptions.Variant();
@@ -23,6 +23,7 @@ public static class RunCommand
         {
             file, variant, replicates, seed, outDir,
         };
+        backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -45,7 +46,7 @@ public static class RunCommand
             }
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
-            await using var runner = backend();
+            await using var runner = backends.Create(parse);
             try
             {
                 var summary = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,

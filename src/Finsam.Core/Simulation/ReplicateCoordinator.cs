@@ -10,11 +10,15 @@ namespace Finsam.Core.Simulation;
 public interface IReplicateActors
 {
     int ShardCount { get; }
-    Task<(int Flow, int Count)[][]> DrawReferralsAsync(int month, CancellationToken ct);
+    /// <summary>Each party's referral counts for the month, one array per party.</summary>
+    Task<FlowCount[][]> DrawReferralsAsync(int month, CancellationToken ct);
     Task<IntakeReport[]> IntakeAsync(int month, Referral[][] perShard, CancellationToken ct);
     Task<AdmissionReport[]> AdmitAsync(int month, int[] leftLastMonth, QueueEntry[][] perInsats, CancellationToken ct);
     Task<ProgressReport[]> ProgressAsync(int month, ShardDecisions[] perShard, CancellationToken ct);
-    Task<PartyMonth[]> BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct);
+    /// <summary>Books a month's ersättning per payer with the parties (hosts may batch these).</summary>
+    Task BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct);
+    /// <summary>Every party's ledger once all months are booked, [party][month].</summary>
+    Task<IReadOnlyList<PartyMonth>[]> LedgersAsync(CancellationToken ct);
 }
 
 /// <summary>
@@ -42,7 +46,7 @@ public static class ReplicateCoordinator
             var counts = await actors.DrawReferralsAsync(m, ct);
             var perFlow = new int[ix.Flows.Length];
             foreach (var partyCounts in counts)
-                foreach (var (flow, count) in partyCounts) perFlow[flow] = count;
+                foreach (var fc in partyCounts) perFlow[fc.Flow] = fc.Count;
             var perShard = new List<Referral>[shards];
             for (var s = 0; s < shards; s++) perShard[s] = [];
             for (var f = 0; f < perFlow.Length; f++)
@@ -126,15 +130,19 @@ public static class ReplicateCoordinator
             }
             Array.Copy(paid, 0, result.PayerPaid, m * nPay, nPay);
             Array.Copy(cfPaid, 0, result.PayerCounterfactualPaid, m * nPay, nPay);
-            var ledger = await actors.BookAsync(m, paid, cfPaid, ct);
-            for (var p = 0; p < nP; p++)
-            {
-                result.PartyContribution[m * nP + p] = ledger[p].Contribution;
-                result.PartyInKind[m * nP + p] = ledger[p].InKind;
-                result.PartyPaid[m * nP + p] = ledger[p].Paid;
-                result.PartyCounterfactualPaid[m * nP + p] = ledger[p].CounterfactualPaid;
-            }
+            await actors.BookAsync(m, paid, cfPaid, ct);
         }
+
+        var ledgers = await actors.LedgersAsync(ct);
+        for (var p = 0; p < nP; p++)
+            for (var m = 0; m < months; m++)
+            {
+                var e = ledgers[p][m];
+                result.PartyContribution[m * nP + p] = e.Contribution;
+                result.PartyInKind[m * nP + p] = e.InKind;
+                result.PartyPaid[m * nP + p] = e.Paid;
+                result.PartyCounterfactualPaid[m * nP + p] = e.CounterfactualPaid;
+            }
 
         Array.Copy(model.Budget.LineSpend, result.LineSpend, result.LineSpend.Length);
         Array.Copy(model.Budget.InsatsSpend, result.InsatsSpend, result.InsatsSpend.Length);
