@@ -23,6 +23,7 @@ public static class Program
             BenchCommand.Create(console),
             DbCommand.Create(console, backends),
             ClusterCommand.Create(console, backends),
+            ResultCommand.Create(console, backends),
         };
         return root;
     }

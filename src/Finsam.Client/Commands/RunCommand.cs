@@ -19,9 +19,10 @@ public static class RunCommand
         var replicates = CommonOptions.Replicates();
         var seed = CommonOptions.Seed();
         var outDir = CommonOptions.Out();
+        var runId = new Option<string?>("--run-id") { Description = "Name the run (on a cluster its result stays stored under this id; see 'finsam result')." };
         var cmd = new Command("run", "Run a scenario: forecast people served, exits, income states, waits and what each party pays, with 90 % intervals over Monte Carlo replicates.")
         {
-            file, variant, replicates, seed, outDir,
+            file, variant, replicates, seed, outDir, runId,
         };
         backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
@@ -47,16 +48,15 @@ public static class RunCommand
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
             await using var runner = backends.Create(parse);
+            if (runner is OrleansBackend orleans) orleans.RunId = parse.GetValue(runId);
             try
             {
                 var summary = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
                     progress => runner.RunAsync(source, chosen, options, progress, ct));
                 TerminalSummary.Write(console, summary);
-                if (parse.GetValue(outDir) is { } dir)
-                {
-                    ResultWriter.Write(summary, dir.FullName);
-                    console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "result.json")}[/] and CSV files.");
-                }
+                WriteResults(console, summary, parse.GetValue(outDir));
+                if (runner is OrleansBackend { LastRunId: { } id } && parse.GetValue(backends.Cluster) == "postgres")
+                    console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");
                 return 0;
             }
             catch (OperationCanceledException)
@@ -64,8 +64,20 @@ public static class RunCommand
                 console.MarkupLine("[yellow]Cancelled.[/] Nothing was written.");
                 return 130;
             }
+            catch (InvalidOperationException e)
+            {
+                console.MarkupLineInterpolated($"[red]The run failed:[/] {e.Message}");
+                return 1;
+            }
         });
         return cmd;
+    }
+
+    public static void WriteResults(IAnsiConsole console, RunSummary summary, DirectoryInfo? dir)
+    {
+        if (dir is null) return;
+        ResultWriter.Write(summary, dir.FullName);
+        console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "result.json")}[/] and CSV files.");
     }
 
     /// <summary>Runs work that reports completed replicates, with a progress bar on the console.</summary>

@@ -31,6 +31,12 @@ public sealed class OrleansBackend : IRunBackend
 
     public IClusterClient? Client => _client;
 
+    /// <summary>Id for the next run (default: a new GUID). Naming it lets a client fetch the stored result later.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>The id of the last run started.</summary>
+    public string? LastRunId { get; private set; }
+
     public async Task<IClusterClient> ConnectAsync(CancellationToken ct)
     {
         if (_client is not null) return _client;
@@ -51,7 +57,8 @@ public sealed class OrleansBackend : IRunBackend
     public async Task<RunSummary> RunAsync(ScenarioSource source, string? variant, RunOptions options, IProgress<int> progress, CancellationToken ct)
     {
         var client = await ConnectAsync(ct);
-        var run = client.GetGrain<IRunGrain>(Guid.NewGuid().ToString("N"));
+        LastRunId = RunId ?? Guid.NewGuid().ToString("N");
+        var run = client.GetGrain<IRunGrain>(LastRunId);
         var status = await run.StartAsync(new RunRequest(ScenarioPayload.From(source, variant, options), options.Shards > 1 ? options.Shards : 0));
         try
         {
@@ -67,8 +74,23 @@ public sealed class OrleansBackend : IRunBackend
             await run.CancelAsync();
             throw;
         }
+        return await ResultAsync(run, status);
+    }
+
+    /// <summary>The stored summary of a finished run.</summary>
+    public async Task<RunSummary> FetchAsync(string runId, CancellationToken ct)
+    {
+        var client = await ConnectAsync(ct);
+        var run = client.GetGrain<IRunGrain>(runId);
+        return await ResultAsync(run, await PollAsync(run, ct));
+    }
+
+    private static async Task<RunSummary> ResultAsync(IRunGrain run, RunStatus status)
+    {
         if (status.State != RunState.Completed)
-            throw new InvalidOperationException($"run {status.RunId} {status.State.ToString().ToLowerInvariant()}: {status.Error}{(status.Problems.Length > 0 ? "\n" + string.Join('\n', status.Problems) : "")}");
+            throw new InvalidOperationException(status.State == RunState.NotStarted
+                ? $"there is no run '{status.RunId}' in this cluster"
+                : $"run {status.RunId} is {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + status.Error)}{(status.Problems.Length > 0 ? "\n" + string.Join('\n', status.Problems) : "")}");
         var json = await run.GetResultJsonAsync() ?? throw new InvalidOperationException($"run {status.RunId} completed without a result");
         return ResultWriter.FromJson(json);
     }

@@ -23,7 +23,8 @@ public sealed record RunStatus(
     [property: Id(3)] int Total,
     [property: Id(4)] string? ScenarioName,
     [property: Id(5)] string? Error,
-    [property: Id(6)] string[] Problems)
+    [property: Id(6)] string[] Problems,
+    [property: Id(7)] string? Host = null)
 {
     public bool IsFinished => State is RunState.Completed or RunState.Failed or RunState.Cancelled;
 }
@@ -65,6 +66,7 @@ public sealed class RunGrain(
     private const int MaxAttempts = 5;
     private CancellationTokenSource? _cancel;
     private Task? _driver;
+    private bool _deactivating;
 
     private RunGrainState S => state.State;
 
@@ -73,6 +75,14 @@ public sealed class RunGrain(
         // A run that was going when its silo died carries on where it stopped.
         if (S.State == RunState.Running) StartDriver();
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The next activation resumes from the stored state; this one must stop writing it.
+        _deactivating = true;
+        _cancel?.Cancel();
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task<RunStatus> StartAsync(RunRequest request)
@@ -112,7 +122,7 @@ public sealed class RunGrain(
     }
 
     private RunStatus Status() =>
-        new(this.GetPrimaryKeyString(), S.State, S.Completed.Count, S.Total, S.ScenarioName, S.Error, [.. S.Problems]);
+        new(RunId, S.State, S.Completed.Count, S.Total, S.ScenarioName, S.Error, [.. S.Problems], RuntimeIdentity);
 
     /// <summary>One shard per 100 000 expected participants (at most 16): results do not depend on it.</summary>
     public static int DefaultShards(ScenarioIndex ix) => (int)Math.Clamp(Math.Ceiling(ix.ExpectedParticipants() / 100_000.0), 1, 16);
@@ -149,7 +159,7 @@ public sealed class RunGrain(
                     var spec = new ReplicateSpec(this.GetPrimaryKeyString(), request.Scenario, r, S.Shards);
                     results[r] = await WithRetries(() => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).RunAsync(spec, ct), ct);
                     if (done.Add(r)) S.Completed.Add(r);
-                    if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1))
+                    if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !_deactivating)
                     {
                         lastSave = DateTime.UtcNow;
                         await state.WriteStateAsync(ct);
@@ -173,9 +183,9 @@ public sealed class RunGrain(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            logger.LogInformation("Run {Run} cancelled", RunId);
+            logger.LogInformation("Run {Run} {What}", RunId, _deactivating ? "handed over (silo shutting down)" : "cancelled");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !_deactivating)
         {
             logger.LogError(e, "Run {Run} failed", RunId);
             S.State = RunState.Failed;
