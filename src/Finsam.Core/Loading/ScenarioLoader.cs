@@ -34,7 +34,13 @@ public static class ScenarioLoader
         var scenario = new Builder(source, bag).Build(null);
         if (scenario is not null && !bag.HasErrors)
             foreach (var v in scenario.Variants)
-                new Builder(source, bag).Build(v.Name);
+            {
+                // A problem that only the variant causes may sit in the base part of the file: name the variant.
+                var variantBag = new DiagnosticBag();
+                new Builder(source, variantBag).Build(v.Name);
+                foreach (var d in variantBag.Items)
+                    bag.Add(d.Where, d.Path, d.Path.StartsWith("variants", StringComparison.Ordinal) ? d.Message : $"{d.Message} (with variant '{v.Name}')");
+            }
         return bag.Sorted();
     }
 
@@ -52,6 +58,8 @@ public static class ScenarioLoader
         private readonly HashSet<string> _ages = new(StringComparer.Ordinal);
         private YearMonth _start;
         private int _months;
+        // False when the horizon could not be read: checks against it would only report follow-on noise.
+        private bool _horizonKnown;
 
         public Scenario? Build(string? variant)
         {
@@ -72,7 +80,8 @@ public static class ScenarioLoader
             forbund?.Done();
 
             var horizon = top.Child("horizon", required: true);
-            _start = horizon?.Month("start", required: true) ?? new YearMonth(2000, 1);
+            var start = horizon?.Month("start", required: true);
+            _start = start ?? new YearMonth(2000, 1);
             var monthsNode = horizon?.Get("months");
             _months = 1;
             if (horizon is not null && monthsNode is null)
@@ -81,7 +90,11 @@ public static class ScenarioLoader
             {
                 if (m <= 0) _r.Error(monthsNode, "horizon.months", $"the horizon must be at least 1 month, found {YamlReader.Fmt(m)}");
                 else if (m > MaxMonths || m != Math.Floor(m)) _r.Error(monthsNode, "horizon.months", $"expected a whole number of months between 1 and {MaxMonths}");
-                else _months = (int)m;
+                else
+                {
+                    _months = (int)m;
+                    _horizonKnown = start is not null;
+                }
             }
             horizon?.Done();
 
@@ -136,8 +149,8 @@ public static class ScenarioLoader
             top.Get("catalog");
             top.Done();
 
-            if (groups.Count == 0 && top.Get("target_groups") is not null)
-                _r.Error(root, "target_groups", "at least one target group is needed");
+            if (top.Get("target_groups") is YamlSequenceNode { Children.Count: 0 } emptyGroups)
+                _r.Error(emptyGroups, "target_groups", "at least one target group is needed");
 
             if (bag.HasErrors) return null;
             return new Scenario
@@ -556,6 +569,7 @@ public static class ScenarioLoader
         private List<Party> ReadParties(MapView top)
         {
             var parties = new List<Party>();
+            var unreadShare = false;
             var list = top.List("parties", required: true);
             if (list.Count == 0 && top.Get("parties") is { } pn)
                 _r.Error(pn, "parties", "at least one party is needed");
@@ -568,6 +582,7 @@ public static class ScenarioLoader
                 if (kindText is not null && kind is null)
                     _r.Error(m.Get("kind")!, m.Sub("kind"), $"unknown party kind '{kindText}': expected FK, AF, region or kommun");
                 var share = m.Number("share", min: 0, max: 1);
+                unreadShare |= share is null && m.Get("share") is not null;
                 var amount = m.Number("amount", min: 0);
                 if (m.Has("share") == m.Has("amount"))
                     _r.Error(m.Node, m.Path, "give the party either 'share' (of each year's total) or 'amount' (SEK per year), not both or neither");
@@ -591,7 +606,7 @@ public static class ScenarioLoader
                 if (id is not null && kind is not null) parties.Add(new Party(id, name, kind.Value, m.Has("share") ? share : null, m.Has("amount") ? amount : null, staff));
             }
             var shares = parties.Where(p => p.Share is not null).ToList();
-            if (shares.Count > 0 && Math.Abs(shares.Sum(p => p.Share!.Value) - 1) > 0.001 && top.Get("parties") is { } node)
+            if (!unreadShare && shares.Count > 0 && Math.Abs(shares.Sum(p => p.Share!.Value) - 1) > 0.001 && top.Get("parties") is { } node)
                 _r.Error(node, "parties", $"party shares sum to {YamlReader.Fmt(shares.Sum(p => p.Share!.Value) * 100)} %, expected 100 % ({string.Join(" + ", shares.Select(p => $"{p.Id} {YamlReader.Fmt(p.Share!.Value * 100)} %"))})");
             return parties;
         }
@@ -622,16 +637,18 @@ public static class ScenarioLoader
                 var sharesMap = y.Child("shares", required: true);
                 if (sharesMap is not null)
                 {
+                    var allRead = true;
                     foreach (var (k, v) in sharesMap.Node.Children)
                     {
                         var line = ((YamlScalarNode)k).Value ?? "";
                         sharesMap.Get(line);
                         var path = sharesMap.Sub(line);
-                        if (!Ref(_lines, line, k, path, "budget line")) continue;
-                        if (_r.Number(v, path, 0, 1) is { } share) shares[line] = share;
+                        var known = Ref(_lines, line, k, path, "budget line");
+                        if (_r.Number(v, path, 0, 1) is { } share && known) shares[line] = share;
+                        else allRead = false;
                     }
                     var sum = shares.Values.Sum();
-                    if (shares.Count > 0 && Math.Abs(sum - 1) > 0.001)
+                    if (allRead && shares.Count > 0 && Math.Abs(sum - 1) > 0.001)
                         _r.Error(sharesMap.Node, sharesMap.Path, $"budget line shares sum to {YamlReader.Fmt(sum * 100)} %, expected 100 %");
                 }
                 y.Done();
@@ -640,7 +657,7 @@ public static class ScenarioLoader
                 years.Add(new BudgetYear(year.Value, total, shares));
             }
             b.Done();
-            if (years.Count > 0 && years.Min(y => y.Year) > _start.Year && b.Get("years") is { } yn)
+            if (_horizonKnown && years.Count > 0 && years.Min(y => y.Year) > _start.Year && b.Get("years") is { } yn)
                 _r.Error(yn, "budget.years", $"the budget starts in {years.Min(y => y.Year)} but the horizon starts in {_start.Year}; add a year for {_start.Year}");
             return new Budget(equity, carry, lines, years.OrderBy(y => y.Year).ToList());
         }
@@ -678,7 +695,7 @@ public static class ScenarioLoader
                 var stop = m.Month("stop");
                 if (start is not null && stop is not null && stop < start)
                     _r.Error(m.Get("stop")!, m.Sub("stop"), $"stop {stop} is before start {start}");
-                if (count is not null && start is not null && (start < _start || start > _start.AddMonths(_months - 1)))
+                if (_horizonKnown && count is not null && start is not null && (start < _start || start > _start.AddMonths(_months - 1)))
                     _r.Error(m.Get("start")!, m.Sub("start"), $"the cohort arrives in {start}, outside the horizon {_start}…{_start.AddMonths(_months - 1)}");
                 var id = m.Str("id");
                 m.Str("source");
@@ -764,7 +781,7 @@ public static class ScenarioLoader
             var exits = m.Mix("exits", _occupations.Contains, "occupation", required: true);
             Param? dropout = null;
             string? dropoutTo = null;
-            if (m.Get("dropout") is YamlMappingNode)
+            if (m.Get("dropout") is YamlMappingNode dm && !YamlReader.IsDistribution(dm))
             {
                 var d = m.Child("dropout")!;
                 dropout = d.Param("monthly", required: true, min: 0, max: 1);
@@ -838,7 +855,10 @@ public static class ScenarioLoader
                 _ => null,
             };
             if (distText is not null && kind is null)
+            {
                 _r.Error(m.Get("distribution")!, m.Sub("distribution"), $"unknown duration distribution '{distText}': expected geometric, fixed, uniform, gamma or lognormal");
+                foreach (var key in new[] { "mean", "sd", "months", "min", "max" }) m.Get(key);
+            }
             Param? mean = null, sd = null;
             int min = 1, max = 1;
             switch (kind)
@@ -1002,7 +1022,7 @@ public static class ScenarioLoader
             var from = m.Month("from") ?? _start;
             var to = m.Month("to") ?? _start.AddMonths(_months - 1);
             if (to < from) _r.Error(m.Node, m.Path, $"period ends ({to}) before it starts ({from})");
-            if (from < _start || to > _start.AddMonths(_months - 1))
+            if (_horizonKnown && (from < _start || to > _start.AddMonths(_months - 1)))
                 _r.Error(m.Node, m.Path, $"the period {from}…{to} lies outside the horizon {_start}…{_start.AddMonths(_months - 1)}");
             var src = m.Str("source", required: true);
             var note = m.Str("note");
