@@ -30,8 +30,8 @@ public sealed class LocalActors : IReplicateActors
     public Task<AdmissionReport[]> AdmitAsync(int month, int[] leftLastMonth, QueueEntry[][] perInsats, CancellationToken ct) =>
         Task.FromResult(_insatser.Select(i => i.Admit(month, leftLastMonth[i.Insats], perInsats[i.Insats])).ToArray());
 
-    public Task<ProgressReport[]> ProgressAsync(int month, ShardDecisions[] perShard, CancellationToken ct) =>
-        Task.FromResult(ForEachShard(s => _shards[s].Progress(month, perShard[s])));
+    public Task<ShardMonth[]> StepAsync(int month, ShardDecisions[] perShard, Referral[][]? nextReferrals, CancellationToken ct) =>
+        Task.FromResult(ForEachShard(s => _shards[s].Step(month, perShard[s], nextReferrals?[s])));
 
     public Task BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct)
     {

@@ -51,8 +51,8 @@ public sealed class GrainActors(IGrainFactory grains, ReplicateSpec spec, Replic
     public Task<AdmissionReport[]> AdmitAsync(int month, int[] leftLastMonth, QueueEntry[][] perInsats, CancellationToken ct) =>
         Task.WhenAll(_insatser.Select((g, i) => g.AdmitAsync(month, leftLastMonth[i], perInsats[i])));
 
-    public Task<ProgressReport[]> ProgressAsync(int month, ShardDecisions[] perShard, CancellationToken ct) =>
-        Task.WhenAll(_shards.Select((g, s) => g.ProgressAsync(month, perShard[s])));
+    public Task<ShardMonth[]> StepAsync(int month, ShardDecisions[] perShard, Referral[][]? nextReferrals, CancellationToken ct) =>
+        Task.WhenAll(_shards.Select((g, s) => g.StepAsync(month, perShard[s], nextReferrals?[s])));
 
     public async Task BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct)
     {

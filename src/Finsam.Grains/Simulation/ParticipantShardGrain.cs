@@ -9,7 +9,8 @@ public interface IParticipantShardGrain : IGrainWithStringKey
 {
     [Alias("Init")] Task InitAsync(ReplicateSpec spec, int shard);
     [Alias("Intake")] Task<IntakeReport> IntakeAsync(int month, Referral[] referrals);
-    [Alias("Progress")] Task<ProgressReport> ProgressAsync(int month, ShardDecisions decisions);
+    /// <summary>The month's progress, then next month's intake (<paramref name="nextReferrals"/> null in the last month).</summary>
+    [Alias("Step")] Task<ShardMonth> StepAsync(int month, ShardDecisions decisions, Referral[]? nextReferrals);
     [Alias("Finish")] Task FinishAsync();
 }
 
@@ -31,11 +32,11 @@ public sealed class ParticipantShardGrain(ScenarioCache cache) : ReplicateActorG
         return Task.FromResult(_shard!.Intake(month, referrals));
     }
 
-    public Task<ProgressReport> ProgressAsync(int month, ShardDecisions decisions)
+    public Task<ShardMonth> StepAsync(int month, ShardDecisions decisions, Referral[]? nextReferrals)
     {
         Require();
-        var report = _shard!.Progress(month, decisions);
-        FinsamInstruments.ParticipantMonths.Add(report.ParticipantMonths);
-        return Task.FromResult(report);
+        var step = _shard!.Step(month, decisions, nextReferrals);
+        FinsamInstruments.ParticipantMonths.Add(step.Progress.ParticipantMonths);
+        return Task.FromResult(step);
     }
 }
