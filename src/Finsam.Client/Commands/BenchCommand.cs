@@ -19,12 +19,19 @@ public static class BenchCommand
         var months = new Option<int>("--months", "-m") { Description = "Months simulated.", DefaultValueFactory = _ => 120 };
         var rounds = new Option<int>("--rounds", "-r") { Description = "Timed rounds per measurement (the best is reported).", DefaultValueFactory = _ => 3 };
         var distributed = new Option<bool>("--distributed") { Description = "Instead: the grain path (embedded silo) against the in-process engine at 1 000, 10 000 and 100 000 participants." };
+        var write = new Option<FileInfo?>("--write-scenario") { Description = "Instead: write the synthetic scenario (with --participants and --months) to this file, e.g. to time it on a cluster (bench/cluster-scaling.sh)." };
         var cmd = new Command("bench", "Measure engine throughput (participant-months per second) on a synthetic scenario, on one thread and on all cores, against a plain Markov step.")
         {
-            participants, months, rounds, distributed,
+            participants, months, rounds, distributed, write,
         };
         cmd.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(write) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, SyntheticScenario(parse.GetValue(participants), parse.GetValue(months)).Text, ct);
+                console.MarkupLineInterpolated($"wrote {file}");
+                return 0;
+            }
             if (parse.GetValue(distributed))
             {
                 await Distributed(console, parse.GetValue(months), Math.Max(1, parse.GetValue(rounds)), ct);
