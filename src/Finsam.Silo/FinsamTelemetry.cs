@@ -74,7 +74,10 @@ public static class FinsamTelemetry
             .ConfigureResource(r => r.AddService(serviceName, serviceVersion: Version, serviceInstanceId: instanceId))
             .WithTracing(t =>
             {
-                t.AddSource(FinsamInstruments.Name, OrleansApplicationSourceName);
+                t.AddSource(FinsamInstruments.Name);
+                // Orleans' span per grain call is what a trace viewer wants and what a console cannot take.
+                if (options.OtlpEnabled)
+                    t.AddSource(OrleansApplicationSourceName);
                 if (options.ConsoleEnabled)
                     t.AddConsoleExporter();
                 if (options.OtlpEnabled)

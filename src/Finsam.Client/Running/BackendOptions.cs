@@ -38,18 +38,36 @@ public sealed class BackendOptions
         DefaultValueFactory = _ => FinsamClusterOptions.DefaultId,
     };
 
+    public Option<string?> Telemetry { get; } = new("--telemetry")
+    {
+        Description = "Export traces and metrics of the run: 'console', 'otlp' (with --otlp-endpoint or OTEL defaults), or both ('console,otlp').",
+    };
+
+    public Option<string?> OtlpEndpoint { get; } = new("--otlp-endpoint")
+    {
+        Description = "OTLP endpoint for traces and metrics, e.g. http://localhost:4317.",
+    };
+
     public void AddTo(Command command)
     {
         command.Add(Cluster);
         command.Add(Connection);
         command.Add(ClusterId);
+        command.Add(Telemetry);
+        command.Add(OtlpEndpoint);
     }
+
+    private FinsamTelemetryOptions TelemetryOptions(ParseResult parse) => new()
+    {
+        Exporter = parse.GetValue(Telemetry),
+        OtlpEndpoint = parse.GetValue(OtlpEndpoint),
+    };
 
     public IRunBackend Create(ParseResult parse) => _fixed?.Invoke() ?? parse.GetValue(Cluster) switch
     {
         "in-process" => new InProcessBackend(),
-        "postgres" => OrleansBackend.Cluster(ClusterOptions(parse)),
-        _ => OrleansBackend.Embedded(),
+        "postgres" => OrleansBackend.Cluster(ClusterOptions(parse), TelemetryOptions(parse)),
+        _ => OrleansBackend.Embedded(TelemetryOptions(parse)),
     };
 
     /// <summary>The cluster options for commands that talk to PostgreSQL directly (db init, cluster status).</summary>

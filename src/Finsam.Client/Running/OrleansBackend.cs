@@ -16,16 +16,21 @@ namespace Finsam.Client.Running;
 public sealed class OrleansBackend : IRunBackend
 {
     private readonly FinsamClusterOptions? _cluster;
+    private readonly FinsamTelemetryOptions _telemetry;
     private IHost? _host;
     private IClusterClient? _client;
 
-    private OrleansBackend(FinsamClusterOptions? cluster) => _cluster = cluster;
+    private OrleansBackend(FinsamClusterOptions? cluster, FinsamTelemetryOptions? telemetry)
+    {
+        _cluster = cluster;
+        _telemetry = telemetry ?? new FinsamTelemetryOptions();
+    }
 
     /// <summary>An in-process silo with localhost clustering and in-memory storage, started on first use.</summary>
-    public static OrleansBackend Embedded() => new(null);
+    public static OrleansBackend Embedded(FinsamTelemetryOptions? telemetry = null) => new(null, telemetry);
 
     /// <summary>A client of the cluster whose membership lives in the given PostgreSQL database.</summary>
-    public static OrleansBackend Cluster(FinsamClusterOptions options) => new(options);
+    public static OrleansBackend Cluster(FinsamClusterOptions options, FinsamTelemetryOptions? telemetry = null) => new(options, telemetry);
 
     public string Description => _cluster is null ? "embedded silo" : $"cluster '{_cluster.ClusterId}'";
 
@@ -42,12 +47,14 @@ public sealed class OrleansBackend : IRunBackend
         if (_client is not null) return _client;
         if (_cluster is null)
         {
-            _host = await FinsamSiloConfiguration.StartEmbeddedAsync(cancellationToken: ct);
+            _host = await FinsamSiloConfiguration.StartEmbeddedAsync(
+                b => b.Services.AddFinsamTelemetry(_telemetry, "finsam-embedded"), ct);
         }
         else
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "finsam-client" });
             builder.UseOrleansClient(c => FinsamClientConfiguration.ConfigurePostgres(c, _cluster, connectRetryFor: TimeSpan.FromSeconds(30)));
+            builder.Services.AddFinsamTelemetry(_telemetry, "finsam-client");
             _host = builder.Build();
             await _host.StartAsync(ct);
         }

@@ -156,7 +156,7 @@ public sealed class RunGrain(
                 await slots.WaitAsync(ct);
                 try
                 {
-                    var spec = new ReplicateSpec(this.GetPrimaryKeyString(), request.Scenario, r, S.Shards);
+                    var spec = new ReplicateSpec(RunId, request.Scenario, r, S.Shards, activity?.Id);
                     results[r] = await WithRetries(() => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).RunAsync(spec, ct), ct);
                     if (done.Add(r)) S.Completed.Add(r);
                     if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !_deactivating)

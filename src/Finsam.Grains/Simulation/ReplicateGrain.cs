@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
 using Orleans.Placement;
@@ -31,7 +32,8 @@ public sealed class ReplicateGrain(
     {
         if (state.State.Result is { } done) return done;
 
-        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicate");
+        ActivityContext.TryParse(spec.TraceParent, null, out var parent);
+        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicate", ActivityKind.Internal, parent);
         activity?.SetTag("finsam.run", spec.RunId);
         activity?.SetTag("finsam.replicate", spec.Replicate);
         var model = cache.Acquire(spec);

@@ -42,13 +42,17 @@ public sealed record ScenarioPayload(
     }
 }
 
-/// <summary>What a grain of one replicate needs to rebuild that replicate's world.</summary>
+/// <summary>
+/// What a grain of one replicate needs to rebuild that replicate's world, and the run's trace context
+/// (W3C traceparent) so each replicate's span joins the run's trace on whichever silo it runs.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("finsam.replicate-spec")]
 public sealed record ReplicateSpec(
     [property: Id(0)] string RunId,
     [property: Id(1)] ScenarioPayload Scenario,
     [property: Id(2)] int Replicate,
-    [property: Id(3)] int ShardCount)
+    [property: Id(3)] int ShardCount,
+    [property: Id(4)] string? TraceParent = null)
 {
     public string ActorKey(string kind, int index) => $"{RunId}/{Replicate}/{kind}{index}";
 }
