@@ -18,6 +18,7 @@ public static class Program
             RunCommand.Create(console, backend),
             ValidateCommand.Create(console),
             BenchCommand.Create(console),
+            CompareCommand.Create(console, backend),
         };
         return root;
     }
