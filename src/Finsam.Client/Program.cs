@@ -19,6 +19,8 @@ public static class Program
             ValidateCommand.Create(console),
             BenchCommand.Create(console),
             CompareCommand.Create(console, backend),
+            ReportCommand.Create(console),
+            ThroughputCommand.Create(console),
         };
         return root;
     }

@@ -19,10 +19,16 @@ public static class RunCommand
         var replicates = CommonOptions.Replicates();
         var seed = CommonOptions.Seed();
         var outDir = CommonOptions.Out();
+        var report = new Option<bool>("--report") { Description = "Also write the board report, report.html, next to result.json (needs --out)." };
+        var lang = ReportCommand.Language();
         var cmd = new Command("run", "Run a scenario: forecast people served, exits, income states, waits and what each party pays, with 90 % intervals over Monte Carlo replicates.")
         {
-            file, variant, replicates, seed, outDir,
+            file, variant, replicates, seed, outDir, report, lang,
         };
+        cmd.Validators.Add(r =>
+        {
+            if (r.GetValue(report) && r.GetValue(outDir) is null) r.AddError("--report writes report.html next to result.json: give --out DIR too");
+        });
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -55,6 +61,8 @@ public static class RunCommand
                 {
                     ResultWriter.Write(summary, dir.FullName);
                     console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "result.json")}[/] and CSV files.");
+                    if (parse.GetValue(report))
+                        return await ReportCommand.Write(console, summary, Path.Combine(dir.FullName, "report.html"), Finsam.Report.ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);
                 }
                 return 0;
             }
