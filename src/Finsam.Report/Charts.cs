@@ -13,7 +13,7 @@ public sealed record Band(string Name, IReadOnlyList<Stat?> Values, string Colou
 /// </summary>
 public static partial class Charts
 {
-    public const int Width = 560, Height = 300;
+    public const int Width = 560, Height = 320;
     private static readonly object Gate = new();
 
     public static readonly string Blue = "#1f5fa8", Orange = "#d9822b", Red = "#b8322e", Grey = "#555555", Green = "#2e7d32";
@@ -36,47 +36,51 @@ public static partial class Charts
                 band.FillColor = colour.WithAlpha(0.22);
                 band.LineWidth = 0;
                 band.MarkerSize = 0;
-                band.LegendText = $"{s.Name}: {t.Interval90}";
+                // The band has no legend entry of its own: the caption says that shaded means the 90 % interval.
             }
             var line = plot.Add.ScatterLine(x, idx.Select(i => s.Values[i]!.Mean).ToArray(), colour);
             line.LineWidth = 2;
-            line.LegendText = $"{s.Name}: {t.T("medelvärde", "mean")}";
+            line.LegendText = s.Name;
             if (s.Dashed) line.LinePattern = LinePattern.Dashed;
         }
         MonthTicks(plot, monthLabels);
         ValueTicks(plot, unit, n);
         plot.Axes.Margins(0.02, 0.08);
-        if (series.Count > 0) ShowLegend(plot);
+        if (series.Count > 1) ShowLegend(plot);
         return Svg(plot, title);
     }
 
-    /// <summary>Bars with P5–P95 error bars, one per label (the parties' net, for example).</summary>
-    public static string Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<Stat> values, string yLabel, string unit, Numbers n)
+    /// <summary>Horizontal bars with P5–P95 whiskers, one per label, first at the top (the parties' net, for example).</summary>
+    public static string Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<Stat> values, string xLabel, string unit, Numbers n)
     {
-        var plot = NewPlot(title, yLabel);
+        var plot = NewPlot(title, "");
+        plot.XLabel(xLabel, size: 12);
+        var count = labels.Count;
+        double Pos(int i) => count - 1 - i;
         var bars = new List<Bar>();
-        for (var i = 0; i < labels.Count; i++)
+        for (var i = 0; i < count; i++)
             bars.Add(new Bar
             {
-                Position = i, Value = values[i].Mean,
+                Position = Pos(i), Value = values[i].Mean,
                 FillColor = Color.FromHex(values[i].Mean <= 0 ? Green : Red).WithAlpha(0.75),
                 LineWidth = 0,
             });
-        plot.Add.Bars(bars);
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.Horizontal = true;
         var err = new ScottPlot.Plottables.ErrorBar(
-            Enumerable.Range(0, labels.Count).Select(i => (double)i).ToList(), values.Select(v => v.Mean).ToList(),
-            values.Select(v => 0.0).ToList(), values.Select(v => 0.0).ToList(),
-            values.Select(v => Math.Max(0, v.P95 - v.Mean)).ToList(), values.Select(v => Math.Max(0, v.Mean - v.P5)).ToList());
+            values.Select(v => v.Mean).ToList(), Enumerable.Range(0, count).Select(Pos).ToList(),
+            values.Select(v => Math.Max(0, v.P95 - v.Mean)).ToList(), values.Select(v => Math.Max(0, v.Mean - v.P5)).ToList(),
+            values.Select(_ => 0.0).ToList(), values.Select(_ => 0.0).ToList());
         plot.Add.Plottable(err);
         err.Color = Color.FromHex(Grey);
         err.LineWidth = 1.5f;
         err.CapSize = 6;
-        plot.Add.HorizontalLine(0, 1, Color.FromHex("#000000"));
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.Select(Shorten).ToArray());
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
-        ValueTicks(plot, unit, n);
-        plot.Axes.Margins(0.05, 0.12);
+        plot.Add.VerticalLine(0, 1, Color.FromHex("#000000"));
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, count).Select(Pos).ToArray(), labels.Select(Shorten).ToArray());
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => n.Tick(v, unit) };
+        plot.Axes.Margins(0.1, 0.05);
         return Svg(plot, title);
     }
 
@@ -116,12 +120,12 @@ public static partial class Charts
         return plot;
     }
 
+    /// <summary>The legend below the plot, in a row, so it never hides the data.</summary>
     private static void ShowLegend(Plot plot)
     {
-        plot.Legend.IsVisible = true;
-        plot.Legend.Alignment = Alignment.UpperLeft;
-        plot.Legend.FontSize = 10;
-        plot.Legend.BackgroundColor = Color.FromHex("#ffffff").WithAlpha(0.85);
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.FontSize = 11;
+        plot.Legend.OutlineWidth = 0;
     }
 
     /// <summary>Year labels at each January (and at the start); quarters too on horizons of two years or less.</summary>
@@ -147,7 +151,7 @@ public static partial class Charts
             IntegerTicksOnly = unit is "people",
         };
 
-    private static string Shorten(string s) => s.Length <= 18 ? s : s[..17] + "…";
+    private static string Shorten(string s) => s.Length <= 22 ? s : s[..21] + "…";
 
     /// <summary>Renders and cleans the SVG. ScottPlot's renderer is not documented as thread-safe, so one at a time.</summary>
     private static string Svg(Plot plot, string title)

@@ -29,8 +29,8 @@ public sealed class Numbers(ReportLanguage lang)
     public string Fixed(double v, int decimals) =>
         Clean(v.ToString(decimals == 0 ? "#,0" : "#,0." + new string('0', decimals), Nf));
 
-    /// <summary>People: whole numbers grouped; small non-integers (means) with one decimal.</summary>
-    public string Count(double v) => Math.Abs(v) >= 100 || v == Math.Floor(v) ? Fixed(Math.Round(v), 0) : Fixed(v, 1);
+    /// <summary>People: whole numbers grouped (a mean of 61,7 people reads "62"); below ten, means keep one decimal.</summary>
+    public string Count(double v) => Math.Abs(v) >= 10 || v == Math.Floor(v) ? Fixed(Math.Round(v), 0) : Fixed(v, 1);
 
     public string Money(double v)
     {
@@ -80,7 +80,7 @@ public sealed class Numbers(ReportLanguage lang)
     /// <summary>Formats an axis tick: grouped, decimal comma, money scaled to the axis's own unit.</summary>
     public string Tick(double v, string unit) => unit switch
     {
-        "Mkr" => Fixed(v / 1e6, Math.Abs(v) < 1e7 && v != Math.Round(v / 1e6) * 1e6 ? 1 : 0),
+        "Mkr" => Fixed(v / 1e6, Math.Abs(v) < 1e6 && v != 0 ? 2 : Math.Abs(v) < 1e7 && v != Math.Round(v / 1e6) * 1e6 ? 1 : 0),
         "tkr" => Fixed(v / 1e3, 0),
         "share" => Fixed(v * 100, 0),
         _ => Math.Abs(v - Math.Round(v)) < 1e-9 ? Fixed(v, 0) : Fixed(v, 1),

@@ -248,7 +248,7 @@ public static class ReportBuilder
                 var series = new List<Band> { new(t.T("Med insatser", "With insatser"), with.Values.Cast<Stat?>().ToList(), Charts.Blue) };
                 if (without is not null) series.Add(new(t.T("Utan insatser", "Without insatser"), without.Values.Cast<Stat?>().ToList(), Charts.Orange, Dashed: true));
                 var chart = Charts.Fan(with.Name, s.Run.MonthLabels, series, t.T("Personer", "People"), "people", n, t);
-                Figure(chart, t.T($"{with.Name}: antal personer per månad, med och utan förbundets insatser.", $"{with.Name}: people per month, with and without the förbund's insatser."),
+                Figure(chart, t.T($"{with.Name}: antal personer per månad, med och utan förbundets insatser.", $"{with.Name}: people per month, with and without the förbund's insatser.") + FanNote,
                     MonthColumns(series.Select(x => x.Name)), MonthRows(series, "people"), inGrid: true);
             }
             _h.Append("</div>\n</section>\n");
@@ -286,11 +286,11 @@ public static class ReportBuilder
                     new(t.T("I kö", "Waiting"), series.Queue.Cast<Stat?>().ToList(), Charts.Red),
                 };
                 Figure(Charts.Fan(t.T($"{i.Name}: platser, deltagare och kö", $"{i.Name}: places, participants and queue"), s.Run.MonthLabels, bands, t.T("Personer", "People"), "people", n, t),
-                    t.T($"{i.Name}: platser, deltagare och personer i kö per månad.", $"{i.Name}: places, participants and people waiting per month."),
+                    t.T($"{i.Name}: platser, deltagare och personer i kö per månad.", $"{i.Name}: places, participants and people waiting per month.") + FanNote,
                     MonthColumns(bands.Select(x => x.Name)), MonthRows(bands, "people"), inGrid: true);
                 var wait = new List<Band> { new(t.T("Väntetid", "Wait"), series.MeanWait, Charts.Orange) };
                 Figure(Charts.Fan(t.T($"{i.Name}: väntetid för de som antas", $"{i.Name}: wait of those admitted"), s.Run.MonthLabels, wait, t.T("Månader", "Months"), "months", n, t),
-                    t.T($"{i.Name}: genomsnittlig väntetid i månader för de som antas respektive månad (tom där ingen antas).", $"{i.Name}: mean wait in months of those admitted each month (blank where nobody is admitted)."),
+                    t.T($"{i.Name}: genomsnittlig väntetid i månader för de som antas respektive månad (tom där ingen antas).", $"{i.Name}: mean wait in months of those admitted each month (blank where nobody is admitted).") + FanNote,
                     MonthColumns(wait.Select(x => x.Name)), MonthRows(wait, "months"), inGrid: true);
                 _h.Append("</div>\n");
                 if (i.ExitsByOccupation.Count > 0)
@@ -318,8 +318,11 @@ public static class ReportBuilder
                     new(t.T("Med insatser", "With insatser"), series.Paid.Cast<Stat?>().ToList(), Charts.Blue),
                     new(t.T("Utan insatser", "Without insatser"), series.CounterfactualPaid.Cast<Stat?>().ToList(), Charts.Orange, Dashed: true),
                 };
-                Figure(Charts.Fan(t.T($"{p.Name}: ersättningar per månad", $"{p.Name}: ersättning per month"), s.Run.MonthLabels, bands, t.T("Mkr per månad", "SEK million per month"), "Mkr", n, t),
-                    t.T($"{p.Name}: ersättningar per månad till de anvisade, med och utan förbundets insatser.", $"{p.Name}: ersättning per month to the people referred, with and without the förbund's insatser."),
+                // Below a million a month the axis reads better in thousands.
+                var small = series.Paid.Concat(series.CounterfactualPaid).Max(v => v.P95) < 1e6;
+                var axis = small ? t.T("tkr per månad", "SEK thousand per month") : t.T("Mkr per månad", "SEK million per month");
+                Figure(Charts.Fan(t.T($"{p.Name}: ersättningar per månad", $"{p.Name}: ersättning per month"), s.Run.MonthLabels, bands, axis, small ? "tkr" : "Mkr", n, t),
+                    t.T($"{p.Name}: ersättningar per månad till de anvisade, med och utan förbundets insatser.", $"{p.Name}: ersättning per month to the people referred, with and without the förbund's insatser.") + FanNote,
                     MonthColumns(bands.Select(x => x.Name)), MonthRows(bands, "SEK"), inGrid: true);
             }
             _h.Append("</div>\n");
@@ -384,6 +387,8 @@ public static class ReportBuilder
             "occupancy" => t.T("Beläggning", "Occupancy"),
             _ => q,
         };
+
+        private string FanNote => t.T(" Linjen är medelvärdet, det skuggade fältet 90 % intervall.", " The line is the mean, the shaded band the 90% interval.");
 
         private string YesNo(bool b) => b ? t.T("ja", "yes") : t.T("nej", "no");
 
@@ -487,7 +492,8 @@ public static class ReportBuilder
         table { border-collapse: collapse; font-size: .9rem; }
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         th, td { border-bottom: 1px solid var(--line); padding: .25rem .6rem; text-align: right; white-space: nowrap; }
-        th[scope=row], thead th:first-child { text-align: left; white-space: normal; }
+        th[scope=row], thead th { white-space: normal; }
+        th[scope=row], thead th:first-child { text-align: left; }
         thead th { background: var(--bg); }
         footer { color: var(--muted); font-size: .85rem; padding: 2rem 1.25rem; }
         @media print { nav, details { display: none; } h2 { break-before: page; } .card { break-inside: avoid; } }
