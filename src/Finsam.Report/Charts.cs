@@ -167,7 +167,7 @@ public static partial class Charts
         var close = svg.IndexOf('>', open);
         var head = svg[open..close];
         var viewBox = head.Contains("viewBox", StringComparison.Ordinal) ? "" : $" viewBox=\"0 0 {Width} {Height}\"";
-        var escaped = System.Net.WebUtility.HtmlEncode(title);
+        var escaped = ReportBuilder.Html.Encode(title);
         return svg[..close].Replace("<svg", "<svg role=\"img\" preserveAspectRatio=\"xMidYMid meet\"", StringComparison.Ordinal)
                + viewBox + $"><title>{escaped}</title>" + svg[(close + 1)..];
     }

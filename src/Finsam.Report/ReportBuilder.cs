@@ -1,4 +1,4 @@
-using System.Net;
+using System.Text.RegularExpressions;
 using System.Text;
 using Finsam.Core.Results;
 
@@ -10,12 +10,12 @@ namespace Finsam.Report;
 /// headline figures in plain words, and who pays and who gains; charts and ledgers follow, each chart with
 /// a table of the same numbers for screen readers and for copying. The same result gives the same file.
 /// </summary>
-public static class ReportBuilder
+public static partial class ReportBuilder
 {
     public static string Build(RunSummary s, ReportLanguage lang = ReportLanguage.Sv)
     {
         var b = new Builder(s, new Texts(lang), new Numbers(lang));
-        return b.Html();
+        return b.Document();
     }
 
     /// <summary>Writes the report to <paramref name="path"/> whole or not at all.</summary>
@@ -48,7 +48,7 @@ public static class ReportBuilder
         private readonly StringBuilder _h = new();
         private int _figure;
 
-        private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+        private static string E(string? text) => ReportBuilder.Html.Encode(text);
 
         private Figure? Fig(string key) => s.Headline.FirstOrDefault(f => f.Key == key);
 
@@ -64,7 +64,7 @@ public static class ReportBuilder
             return $"{(t.Language == ReportLanguage.Sv ? sv : en)[m - 1]} {label[..4]}";
         }
 
-        public string Html()
+        public string Document()
         {
             var r = s.Run;
             var title = t.T($"{r.Scenario}: prognos {Month(r.Start)} – {Month(r.End)}", $"{r.Scenario}: forecast {Month(r.Start)} – {Month(r.End)}");
@@ -431,7 +431,7 @@ public static class ReportBuilder
         {
             var id = $"fig{++_figure}";
             _h.Append($"<figure id=\"{id}\"{(inGrid ? " class=\"cell\"" : "")}>\n");
-            _h.Append(svg.Replace("<svg role=\"img\"", $"<svg role=\"img\" aria-describedby=\"{id}-cap\"", StringComparison.Ordinal)).Append('\n');
+            _h.Append(ReportBuilder.Html.UniqueIds(svg, id).Replace("<svg role=\"img\"", $"<svg role=\"img\" aria-describedby=\"{id}-cap\"", StringComparison.Ordinal)).Append('\n');
             _h.Append($"<figcaption id=\"{id}-cap\">{E(caption)}</figcaption>\n");
             _h.Append($"<details><summary>{E(t.T("Visa siffrorna som tabell", "Show the numbers as a table"))}</summary>\n");
             TableBody(null, columns, rows);
@@ -456,6 +456,39 @@ public static class ReportBuilder
             }
             _h.Append("</tbody></table></div>\n");
         }
+    }
+
+    /// <summary>HTML helpers: escaping that keeps å, ä and ö readable, and ids that stay unique when SVGs are inlined together.</summary>
+    internal static partial class Html
+    {
+        public static string Encode(string? text)
+        {
+            if (string.IsNullOrEmpty(text)) return "";
+            var sb = new StringBuilder(text.Length + 16);
+            foreach (var c in text)
+                sb.Append(c switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", '"' => "&quot;", '\'' => "&#39;", _ => c.ToString() });
+            return sb.ToString();
+        }
+
+        /// <summary>
+        /// Renames every id in an SVG (Skia numbers its clip paths from a process-wide counter) to prefix-1, prefix-2 … in order
+        /// of appearance, with the references to them: ids are unique in the page and the same chart always gets the same text.
+        /// </summary>
+        public static string UniqueIds(string svg, string prefix)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (Match m in Id().Matches(svg))
+                if (!map.ContainsKey(m.Groups[1].Value)) map[m.Groups[1].Value] = $"{prefix}-{map.Count + 1}";
+            if (map.Count == 0) return svg;
+            svg = Id().Replace(svg, m => $"id=\"{map[m.Groups[1].Value]}\"");
+            return Reference().Replace(svg, m => map.TryGetValue(m.Groups[2].Value, out var to) ? $"{m.Groups[1].Value}#{to}" : m.Value);
+        }
+
+        [GeneratedRegex(@"\bid=""([^""]+)""")]
+        private static partial Regex Id();
+
+        [GeneratedRegex(@"(url\(|href="")#([^)""]+)")]
+        private static partial Regex Reference();
     }
 
     private const string Css = """
