@@ -7,18 +7,24 @@ namespace Finsam.Client;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => Build(AnsiConsole.Console, () => new InProcessBackend()).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => Build(AnsiConsole.Console, new BackendOptions()).Parse(args).InvokeAsync();
 
-    public static RootCommand Build(IAnsiConsole console, Func<IRunBackend> backend)
+    /// <summary>The command line with one fixed backend (tests).</summary>
+    public static RootCommand Build(IAnsiConsole console, Func<IRunBackend> backend) => Build(console, BackendOptions.Fixed(backend));
+
+    public static RootCommand Build(IAnsiConsole console, BackendOptions backends)
     {
         var root = new RootCommand(
             "Finsam: simulate and forecast a samordningsförbund's insatser — people served, exits to work or studies, " +
             "income states, queues and waits, and what each party pays — with honest uncertainty.")
         {
-            RunCommand.Create(console, backend),
+            RunCommand.Create(console, backends),
             ValidateCommand.Create(console),
             BenchCommand.Create(console),
-            CompareCommand.Create(console, backend),
+            DbCommand.Create(console, backends),
+            ClusterCommand.Create(console, backends),
+            ResultCommand.Create(console, backends),
+            CompareCommand.Create(console, backends),
             ReportCommand.Create(console),
             ThroughputCommand.Create(console),
         };

@@ -1,3 +1,4 @@
+using Finsam.Grains;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -33,6 +34,7 @@ public static class FinsamClientConfiguration
             o.ConnectionString = connectionString;
         });
         client.AddActivityPropagation();
+        client.Services.AddFinsamSerialization();
 
         if (connectRetryFor is { } window)
         {

@@ -1,3 +1,4 @@
+using Finsam.Grains;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class FinsamSiloConfiguration
         silo.Configure<SiloOptions>(o => o.SiloName = $"finsam-embedded-{siloPort}");
         silo.AddMemoryGrainStorage(RunsStorage);
         silo.AddActivityPropagation();
+        silo.Services.AddFinsamGrainServices();
         return silo;
     }
 
@@ -81,6 +83,7 @@ public static class FinsamSiloConfiguration
             o.ConnectionString = connectionString;
         });
         silo.AddActivityPropagation();
+        silo.Services.AddFinsamGrainServices();
         return silo;
     }
 

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using Finsam.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -37,50 +36,18 @@ public sealed class FinsamTelemetryOptions
 }
 
 /// <summary>
-/// Finsam's own traces and meters. Grains record through the static instruments here;
-/// <see cref="AddFinsamTelemetry"/> wires them, and Orleans' meters, to the exporters.
+/// Wires Finsam's instruments (<see cref="FinsamInstruments"/>), Orleans' meters and the runtime's
+/// to the exporters.
 /// </summary>
 public static class FinsamTelemetry
 {
-    /// <summary>Name of Finsam's ActivitySource and Meter.</summary>
-    public const string Name = "Finsam";
-
     /// <summary>Meter of the Orleans runtime.</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";
 
     /// <summary>ActivitySource of Orleans' spans around application grain calls.</summary>
     public const string OrleansApplicationSourceName = "Microsoft.Orleans.Application";
 
-    /// <summary>Tag naming the insats on <see cref="QueueLength"/>.</summary>
-    public const string InsatsTag = "insats";
-
     private static readonly string? Version = typeof(FinsamTelemetry).Assembly.GetName().Version?.ToString();
-
-    /// <summary>Source of Finsam spans: a trace per run, a span per replicate.</summary>
-    public static readonly ActivitySource ActivitySource = new(Name, Version);
-
-    /// <summary>Meter of Finsam's instruments.</summary>
-    public static readonly Meter Meter = new(Name, Version);
-
-    /// <summary>Participant-months simulated (add the months stepped × participants in the step).</summary>
-    public static readonly Counter<long> ParticipantMonths =
-        Meter.CreateCounter<long>("finsam.participant_months", "{participant_month}", "Participant-months simulated");
-
-    /// <summary>Replicates completed.</summary>
-    public static readonly Counter<long> ReplicatesCompleted =
-        Meter.CreateCounter<long>("finsam.replicates_completed", "{replicate}", "Replicates completed");
-
-    /// <summary>Runs in progress: +1 when a run starts, −1 when it ends (done, failed or cancelled).</summary>
-    public static readonly UpDownCounter<long> RunsActive =
-        Meter.CreateUpDownCounter<long>("finsam.runs_active", "{run}", "Runs in progress");
-
-    /// <summary>Queue length of an insats, recorded with tag <see cref="InsatsTag"/>; use <see cref="RecordQueueLength"/>.</summary>
-    public static readonly Gauge<long> QueueLength =
-        Meter.CreateGauge<long>("finsam.queue_length", "{participant}", "Participants waiting for an insats");
-
-    /// <summary>Records the current queue length of <paramref name="insats"/>.</summary>
-    public static void RecordQueueLength(string insats, long length) =>
-        QueueLength.Record(length, new KeyValuePair<string, object?>(InsatsTag, insats));
 
     /// <summary>
     /// Adds OpenTelemetry (OpenTelemetry.Extensions.Hosting) for Finsam's and Orleans' traces and
@@ -107,7 +74,7 @@ public static class FinsamTelemetry
             .ConfigureResource(r => r.AddService(serviceName, serviceVersion: Version, serviceInstanceId: instanceId))
             .WithTracing(t =>
             {
-                t.AddSource(Name, OrleansApplicationSourceName);
+                t.AddSource(FinsamInstruments.Name, OrleansApplicationSourceName);
                 if (options.ConsoleEnabled)
                     t.AddConsoleExporter();
                 if (options.OtlpEnabled)
@@ -115,7 +82,7 @@ public static class FinsamTelemetry
             })
             .WithMetrics(m =>
             {
-                m.AddMeter(Name, OrleansMeterName);
+                m.AddMeter(FinsamInstruments.Name, OrleansMeterName);
                 m.AddRuntimeInstrumentation();
                 if (options.ConsoleEnabled)
                     m.AddConsoleExporter();

@@ -66,30 +66,30 @@ public sealed class EmbeddedSiloTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == FinsamTelemetry.Name)
+            if (instrument.Meter.Name == FinsamInstruments.Name)
                 l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             string? insats = null;
             foreach (var tag in tags)
-                if (tag.Key == FinsamTelemetry.InsatsTag)
+                if (tag.Key == FinsamInstruments.InsatsTag)
                     insats = tag.Value as string;
             lock (seen)
                 seen.Add((instrument.Name, value, insats));
         });
         listener.Start();
 
-        FinsamTelemetry.ParticipantMonths.Add(1200);
-        FinsamTelemetry.ReplicatesCompleted.Add(1);
-        FinsamTelemetry.RunsActive.Add(1);
-        FinsamTelemetry.RecordQueueLength("spira", 17);
+        FinsamInstruments.ParticipantMonths.Add(1200);
+        FinsamInstruments.ReplicatesCompleted.Add(1);
+        FinsamInstruments.RunsActive.Add(1);
+        FinsamInstruments.RecordQueueLength("spira", 17);
 
         Assert.Contains(("finsam.participant_months", 1200L, (string?)null), seen);
         Assert.Contains(("finsam.replicates_completed", 1L, (string?)null), seen);
         Assert.Contains(("finsam.runs_active", 1L, (string?)null), seen);
         Assert.Contains(("finsam.queue_length", 17L, "spira"), seen);
-        Assert.Equal("Finsam", FinsamTelemetry.ActivitySource.Name);
+        Assert.Equal("Finsam", FinsamInstruments.ActivitySource.Name);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class EmbeddedSiloTests
             b.Services.AddFinsamTelemetry(new FinsamTelemetryOptions { Exporter = "console" }, "finsam-test"));
         try
         {
-            using (var activity = FinsamTelemetry.ActivitySource.StartActivity("finsam.test"))
+            using (var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.test"))
                 Assert.NotNull(activity); // the tracer provider listens to "Finsam"
             var client = host.Services.GetRequiredService<IClusterClient>();
             Assert.Single((await client.GetGrain<IClusterStatusGrain>(0).GetStatusAsync()).ActiveSilos);

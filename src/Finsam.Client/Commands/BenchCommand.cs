@@ -18,12 +18,25 @@ public static class BenchCommand
         var participants = new Option<int>("--participants", "-p") { Description = "People in the synthetic cohort.", DefaultValueFactory = _ => 100_000 };
         var months = new Option<int>("--months", "-m") { Description = "Months simulated.", DefaultValueFactory = _ => 120 };
         var rounds = new Option<int>("--rounds", "-r") { Description = "Timed rounds per measurement (the best is reported).", DefaultValueFactory = _ => 3 };
+        var distributed = new Option<bool>("--distributed") { Description = "Instead: the grain path (embedded silo) against the in-process engine at 1 000, 10 000 and 100 000 participants." };
+        var write = new Option<FileInfo?>("--write-scenario") { Description = "Instead: write the synthetic scenario (with --participants and --months) to this file, e.g. to time it on a cluster (bench/cluster-scaling.sh)." };
         var cmd = new Command("bench", "Measure engine throughput (participant-months per second) on a synthetic scenario, on one thread and on all cores, against a plain Markov step.")
         {
-            participants, months, rounds,
+            participants, months, rounds, distributed, write,
         };
         cmd.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(write) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, SyntheticScenario(parse.GetValue(participants), parse.GetValue(months)).Text, ct);
+                console.MarkupLineInterpolated($"wrote {file}");
+                return 0;
+            }
+            if (parse.GetValue(distributed))
+            {
+                await Distributed(console, parse.GetValue(months), Math.Max(1, parse.GetValue(rounds)), ct);
+                return 0;
+            }
             var n = parse.GetValue(participants);
             var m = parse.GetValue(months);
             var k = Math.Max(1, parse.GetValue(rounds));
@@ -42,6 +55,48 @@ public static class BenchCommand
     }
 
     public sealed record Row(string Name, double Rate);
+
+    /// <summary>
+    /// The cost of going through grains: the same replicates of the synthetic scenario run by the
+    /// in-process engine and through an embedded silo (run grain → replicate grains → shard, insats
+    /// and party grains), both on all cores. Reported as participant-months per second and as ratio.
+    /// </summary>
+    private static async Task Distributed(IAnsiConsole console, int months, int rounds, CancellationToken ct)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Distributed path against the in-process engine — {months} months[/]");
+        table.AddColumns("Participants", "Replicates", "In-process (pm/s)", "Grains, embedded silo (pm/s)", "Cost ratio (grains / in-process)");
+        for (var k = 1; k < 5; k++) table.Columns[k].RightAligned();
+        await using var orleans = Running.OrleansBackend.Embedded();
+        await orleans.ConnectAsync(ct);
+        var inProcess = new Running.InProcessBackend();
+        foreach (var n in new[] { 1_000, 10_000, 100_000 })
+        {
+            var source = SyntheticScenario(n, months);
+            var replicates = Math.Max(2 * Environment.ProcessorCount, 2_000_000 / n);
+            var options = new RunOptions { Replicates = replicates };
+            var pm = ScenarioLoader.Load(source) is var sc
+                ? (await Simulator.RunReplicateAsync(new ScenarioIndex(sc), 0, ct: ct)).ParticipantMonths * (double)replicates : 0;
+            async Task<double> Time(Running.IRunBackend backend)
+            {
+                var best = double.MaxValue;
+                for (var r = 0; r < rounds; r++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    await backend.RunAsync(source, null, options, new Progress<int>(), ct);
+                    best = Math.Min(best, sw.Elapsed.TotalSeconds);
+                }
+                return best;
+            }
+            await Time(orleans); // warm-up
+            var local = await Time(inProcess);
+            var grains = await Time(orleans);
+            table.AddRow(n.ToString("#,0", CultureInfo.InvariantCulture), replicates.ToString(CultureInfo.InvariantCulture),
+                (pm / local).ToString("#,0", CultureInfo.InvariantCulture), (pm / grains).ToString("#,0", CultureInfo.InvariantCulture),
+                (grains / local).ToString("0.00", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        console.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} cores · best of {rounds} rounds · each run includes summarising the replicates[/]");
+    }
 
     public static async Task<List<Row>> Run(int participants, int months, int rounds, CancellationToken ct)
     {

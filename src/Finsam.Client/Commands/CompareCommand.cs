@@ -16,7 +16,7 @@ public static class CompareCommand
 {
     public const string BaseName = "base";
 
-    public static Command Create(IAnsiConsole console, Func<IRunBackend> backend)
+    public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
         var fileA = new Argument<FileInfo>("file") { Description = "Scenario file (YAML). Its base scenario is the first alternative, the one the others are compared with." };
         var fileB = new Argument<FileInfo?>("other")
@@ -39,6 +39,7 @@ public static class CompareCommand
         {
             fileA, fileB, variants, replicates, seed, outDir,
         };
+        backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var a = parse.GetValue(fileA)!;
@@ -52,7 +53,7 @@ public static class CompareCommand
             }
             var first = plan[0].Scenario;
             var options = new RunOptions { Replicates = parse.GetValue(replicates) ?? first.Replicates, Seed = parse.GetValue(seed) ?? first.Seed };
-            await using var runner = backend();
+            await using var runner = backends.Create(parse);
             try
             {
                 var summaries = await ProgressBars.Run(console, async add =>

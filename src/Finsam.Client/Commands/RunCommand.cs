@@ -12,7 +12,7 @@ namespace Finsam.Client.Commands;
 /// <summary><c>finsam run FILE</c>: validates, runs the replicates, prints the summary and writes results.</summary>
 public static class RunCommand
 {
-    public static Command Create(IAnsiConsole console, Func<IRunBackend> backend)
+    public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
         var file = CommonOptions.ScenarioFile();
         var variant = CommonOptions.Variant();
@@ -21,10 +21,12 @@ public static class RunCommand
         var outDir = CommonOptions.Out();
         var report = new Option<bool>("--report") { Description = "Also write the board report, report.html, next to result.json (needs --out)." };
         var lang = ReportCommand.Language();
+        var runId = new Option<string?>("--run-id") { Description = "Name the run (on a cluster its result stays stored under this id; see 'finsam result')." };
         var cmd = new Command("run", "Run a scenario: forecast people served, exits, income states, waits and what each party pays, with 90 % intervals over Monte Carlo replicates.")
         {
-            file, variant, replicates, seed, outDir, report, lang,
+            file, variant, replicates, seed, outDir, runId, report, lang,
         };
+        backends.AddTo(cmd);
         cmd.Validators.Add(r =>
         {
             if (r.GetValue(report) && r.GetValue(outDir) is null) r.AddError("--report writes report.html next to result.json: give --out DIR too");
@@ -51,19 +53,21 @@ public static class RunCommand
             }
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
-            await using var runner = backend();
+            await using var runner = backends.Create(parse);
+            if (runner is OrleansBackend orleans) orleans.RunId = parse.GetValue(runId);
             try
             {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var summary = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
                     progress => runner.RunAsync(source, chosen, options, progress, ct));
+                var elapsed = clock.Elapsed;
                 TerminalSummary.Write(console, summary);
-                if (parse.GetValue(outDir) is { } dir)
-                {
-                    ResultWriter.Write(summary, dir.FullName);
-                    console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "result.json")}[/] and CSV files.");
-                    if (parse.GetValue(report))
-                        return await ReportCommand.Write(console, summary, Path.Combine(dir.FullName, "report.html"), Finsam.Report.ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);
-                }
+                console.MarkupLineInterpolated($"[grey]{total} replicates in {elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s on the {runner.Description}.[/]");
+                WriteResults(console, summary, parse.GetValue(outDir));
+                if (runner is OrleansBackend { LastRunId: { } id } && parse.GetValue(backends.Cluster) == "postgres")
+                    console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");
+                if (parse.GetValue(report) && parse.GetValue(outDir) is { } dir)
+                    return await ReportCommand.Write(console, summary, Path.Combine(dir.FullName, "report.html"), Finsam.Report.ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);
                 return 0;
             }
             catch (OperationCanceledException)
@@ -71,8 +75,20 @@ public static class RunCommand
                 console.MarkupLine("[yellow]Cancelled.[/] Nothing was written.");
                 return 130;
             }
+            catch (InvalidOperationException e)
+            {
+                console.MarkupLineInterpolated($"[red]The run failed:[/] {e.Message}");
+                return 1;
+            }
         });
         return cmd;
+    }
+
+    public static void WriteResults(IAnsiConsole console, RunSummary summary, DirectoryInfo? dir)
+    {
+        if (dir is null) return;
+        ResultWriter.Write(summary, dir.FullName);
+        console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "result.json")}[/] and CSV files.");
     }
 
     /// <summary>Runs work that reports completed replicates, with a progress bar on the console.</summary>

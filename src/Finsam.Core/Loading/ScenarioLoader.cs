@@ -34,7 +34,13 @@ public static class ScenarioLoader
         var scenario = new Builder(source, bag).Build(null);
         if (scenario is not null && !bag.HasErrors)
             foreach (var v in scenario.Variants)
-                new Builder(source, bag).Build(v.Name);
+            {
+                // A problem that only the variant causes may sit in the base part of the file: name the variant.
+                var variantBag = new DiagnosticBag();
+                new Builder(source, variantBag).Build(v.Name);
+                foreach (var d in variantBag.Items)
+                    bag.Add(d.Where, d.Path, d.Path.StartsWith("variants", StringComparison.Ordinal) ? d.Message : $"{d.Message} (with variant '{v.Name}')");
+            }
         return bag.Sorted();
     }
 
@@ -52,6 +58,8 @@ public static class ScenarioLoader
         private readonly HashSet<string> _ages = new(StringComparer.Ordinal);
         private YearMonth _start;
         private int _months;
+        // False when the horizon could not be read: checks against it would only report follow-on noise.
+        private bool _horizonKnown;
 
         public Scenario? Build(string? variant)
         {
@@ -72,7 +80,8 @@ public static class ScenarioLoader
             forbund?.Done();
 
             var horizon = top.Child("horizon", required: true);
-            _start = horizon?.Month("start", required: true) ?? new YearMonth(2000, 1);
+            var start = horizon?.Month("start", required: true);
+            _start = start ?? new YearMonth(2000, 1);
             var monthsNode = horizon?.Get("months");
             _months = 1;
             if (horizon is not null && monthsNode is null)
@@ -81,7 +90,11 @@ public static class ScenarioLoader
             {
                 if (m <= 0) _r.Error(monthsNode, "horizon.months", $"the horizon must be at least 1 month, found {YamlReader.Fmt(m)}");
                 else if (m > MaxMonths || m != Math.Floor(m)) _r.Error(monthsNode, "horizon.months", $"expected a whole number of months between 1 and {MaxMonths}");
-                else _months = (int)m;
+                else
+                {
+                    _months = (int)m;
+                    _horizonKnown = start is not null;
+                }
             }
             horizon?.Done();
 
@@ -136,8 +149,8 @@ public static class ScenarioLoader
             top.Get("catalog");
             top.Done();
 
-            if (groups.Count == 0 && top.Get("target_groups") is not null)
-                _r.Error(root, "target_groups", "at least one target group is needed");
+            if (top.Get("target_groups") is YamlSequenceNode { Children.Count: 0 } emptyGroups)
+                _r.Error(emptyGroups, "target_groups", "at least one target group is needed");
 
             if (bag.HasErrors) return null;
             return new Scenario
@@ -179,8 +192,26 @@ public static class ScenarioLoader
             catch (YamlDotNet.Core.YamlException e)
             {
                 var msg = e.InnerException?.Message ?? e.Message;
+                // YamlDotNet places tab errors at the start of the enclosing mapping; point at the tab instead.
+                if (msg.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentationTab(text) is var (tabLine, tabColumn))
+                {
+                    r.Bag.Add(new SourcePos(r.File, tabLine, tabColumn), "", "YAML syntax error: a tab character in the indentation; YAML indents with spaces only");
+                    return null;
+                }
+                var open = UnclosedFlow(text);
+                var hint = open is { } o && (o.Line, o.Column) != ((int)e.Start.Line, (int)e.Start.Column)
+                    ? $" (the '{o.Bracket}' at line {o.Line}, column {o.Column} is not closed)" : "";
                 // YamlDotNet's messages quote source text; mask identity numbers in them.
-                r.Bag.Add(new SourcePos(r.File, (int)e.Start.Line, (int)e.Start.Column), "", $"YAML syntax error: {PersonnummerGuard.MaskAll(Trim(msg))}");
+                r.Bag.Add(new SourcePos(r.File, (int)e.Start.Line, (int)e.Start.Column), "", $"YAML syntax error: {PersonnummerGuard.MaskAll(hint.Length > 0 ? Trim(msg).TrimEnd('.') : Trim(msg))}{hint}");
+                return null;
+            }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet's scanner fails without a position on some unclosed '{' or '[' followed by more lines.
+                var at = UnclosedFlow(text) is { } o
+                    ? (o.Line, o.Column, $"YAML syntax error: this '{o.Bracket}' is not closed with '{(o.Bracket == '{' ? '}' : ']')}'")
+                    : (1, 1, "YAML syntax error: the file cannot be read as YAML");
+                r.Bag.Add(new SourcePos(r.File, at.Item1, at.Item2), "", at.Item3);
                 return null;
             }
             if (stream.Documents.Count == 0)
@@ -195,7 +226,56 @@ public static class ScenarioLoader
                 r.Error(stream.Documents[0].RootNode, "", $"expected the file to be a mapping of sections (forbund:, horizon:, …), found {YamlReader.Describe(stream.Documents[0].RootNode)}");
                 return null;
             }
-            return root;
+            // Keys are names everywhere in the format; a list or mapping used as a key ("? [a, b]: 1") is refused up front.
+            var complexKeys = stream.Documents[0].AllNodes.OfType<YamlMappingNode>()
+                .SelectMany(m => m.Children.Keys).Where(k => k is not YamlScalarNode).ToList();
+            foreach (var key in complexKeys)
+                r.Error(key, "", $"expected a name as key, found {YamlReader.Describe(key)}");
+            return complexKeys.Count == 0 ? root : null;
+        }
+
+        /// <summary>Line and column of the first tab in a line's indentation, if any.</summary>
+        private static (int Line, int Column)? FirstIndentationTab(string text)
+        {
+            var lines = text.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+                if (tab >= 0 && tab < indent) return (i + 1, tab + 1);
+            }
+            return null;
+        }
+
+        /// <summary>The innermost '{' or '[' still open where the YAML parser gave up, if any.</summary>
+        private static (int Line, int Column, char Bracket)? UnclosedFlow(string text)
+        {
+            var open = new Stack<(YamlDotNet.Core.Mark Start, char Bracket)?>();
+            var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+            try
+            {
+                while (parser.MoveNext())
+                    switch (parser.Current)
+                    {
+                        case YamlDotNet.Core.Events.MappingStart ms:
+                            open.Push(ms.Style == YamlDotNet.Core.Events.MappingStyle.Flow ? (ms.Start, '{') : null);
+                            break;
+                        case YamlDotNet.Core.Events.SequenceStart ss:
+                            open.Push(ss.Style == YamlDotNet.Core.Events.SequenceStyle.Flow ? (ss.Start, '[') : null);
+                            break;
+                        case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                            open.TryPop(out _);
+                            break;
+                    }
+                return null;
+            }
+            catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
+            {
+            }
+            // The stack enumerates innermost first.
+            foreach (var f in open)
+                if (f is { } flow) return ((int)flow.Start.Line, (int)flow.Start.Column, flow.Bracket);
+            return null;
         }
 
         private static string Trim(string message)
@@ -489,6 +569,7 @@ public static class ScenarioLoader
         private List<Party> ReadParties(MapView top)
         {
             var parties = new List<Party>();
+            var unreadShare = false;
             var list = top.List("parties", required: true);
             if (list.Count == 0 && top.Get("parties") is { } pn)
                 _r.Error(pn, "parties", "at least one party is needed");
@@ -501,6 +582,7 @@ public static class ScenarioLoader
                 if (kindText is not null && kind is null)
                     _r.Error(m.Get("kind")!, m.Sub("kind"), $"unknown party kind '{kindText}': expected FK, AF, region or kommun");
                 var share = m.Number("share", min: 0, max: 1);
+                unreadShare |= share is null && m.Get("share") is not null;
                 var amount = m.Number("amount", min: 0);
                 if (m.Has("share") == m.Has("amount"))
                     _r.Error(m.Node, m.Path, "give the party either 'share' (of each year's total) or 'amount' (SEK per year), not both or neither");
@@ -524,7 +606,7 @@ public static class ScenarioLoader
                 if (id is not null && kind is not null) parties.Add(new Party(id, name, kind.Value, m.Has("share") ? share : null, m.Has("amount") ? amount : null, staff));
             }
             var shares = parties.Where(p => p.Share is not null).ToList();
-            if (shares.Count > 0 && Math.Abs(shares.Sum(p => p.Share!.Value) - 1) > 0.001 && top.Get("parties") is { } node)
+            if (!unreadShare && shares.Count > 0 && Math.Abs(shares.Sum(p => p.Share!.Value) - 1) > 0.001 && top.Get("parties") is { } node)
                 _r.Error(node, "parties", $"party shares sum to {YamlReader.Fmt(shares.Sum(p => p.Share!.Value) * 100)} %, expected 100 % ({string.Join(" + ", shares.Select(p => $"{p.Id} {YamlReader.Fmt(p.Share!.Value * 100)} %"))})");
             return parties;
         }
@@ -555,16 +637,18 @@ public static class ScenarioLoader
                 var sharesMap = y.Child("shares", required: true);
                 if (sharesMap is not null)
                 {
+                    var allRead = true;
                     foreach (var (k, v) in sharesMap.Node.Children)
                     {
                         var line = ((YamlScalarNode)k).Value ?? "";
                         sharesMap.Get(line);
                         var path = sharesMap.Sub(line);
-                        if (!Ref(_lines, line, k, path, "budget line")) continue;
-                        if (_r.Number(v, path, 0, 1) is { } share) shares[line] = share;
+                        var known = Ref(_lines, line, k, path, "budget line");
+                        if (_r.Number(v, path, 0, 1) is { } share && known) shares[line] = share;
+                        else allRead = false;
                     }
                     var sum = shares.Values.Sum();
-                    if (shares.Count > 0 && Math.Abs(sum - 1) > 0.001)
+                    if (allRead && shares.Count > 0 && Math.Abs(sum - 1) > 0.001)
                         _r.Error(sharesMap.Node, sharesMap.Path, $"budget line shares sum to {YamlReader.Fmt(sum * 100)} %, expected 100 %");
                 }
                 y.Done();
@@ -573,7 +657,7 @@ public static class ScenarioLoader
                 years.Add(new BudgetYear(year.Value, total, shares));
             }
             b.Done();
-            if (years.Count > 0 && years.Min(y => y.Year) > _start.Year && b.Get("years") is { } yn)
+            if (_horizonKnown && years.Count > 0 && years.Min(y => y.Year) > _start.Year && b.Get("years") is { } yn)
                 _r.Error(yn, "budget.years", $"the budget starts in {years.Min(y => y.Year)} but the horizon starts in {_start.Year}; add a year for {_start.Year}");
             return new Budget(equity, carry, lines, years.OrderBy(y => y.Year).ToList());
         }
@@ -611,7 +695,7 @@ public static class ScenarioLoader
                 var stop = m.Month("stop");
                 if (start is not null && stop is not null && stop < start)
                     _r.Error(m.Get("stop")!, m.Sub("stop"), $"stop {stop} is before start {start}");
-                if (count is not null && start is not null && (start < _start || start > _start.AddMonths(_months - 1)))
+                if (_horizonKnown && count is not null && start is not null && (start < _start || start > _start.AddMonths(_months - 1)))
                     _r.Error(m.Get("start")!, m.Sub("start"), $"the cohort arrives in {start}, outside the horizon {_start}…{_start.AddMonths(_months - 1)}");
                 var id = m.Str("id");
                 m.Str("source");
@@ -697,7 +781,7 @@ public static class ScenarioLoader
             var exits = m.Mix("exits", _occupations.Contains, "occupation", required: true);
             Param? dropout = null;
             string? dropoutTo = null;
-            if (m.Get("dropout") is YamlMappingNode)
+            if (m.Get("dropout") is YamlMappingNode dm && !YamlReader.IsDistribution(dm))
             {
                 var d = m.Child("dropout")!;
                 dropout = d.Param("monthly", required: true, min: 0, max: 1);
@@ -771,7 +855,10 @@ public static class ScenarioLoader
                 _ => null,
             };
             if (distText is not null && kind is null)
+            {
                 _r.Error(m.Get("distribution")!, m.Sub("distribution"), $"unknown duration distribution '{distText}': expected geometric, fixed, uniform, gamma or lognormal");
+                foreach (var key in new[] { "mean", "sd", "months", "min", "max" }) m.Get(key);
+            }
             Param? mean = null, sd = null;
             int min = 1, max = 1;
             switch (kind)
@@ -935,7 +1022,7 @@ public static class ScenarioLoader
             var from = m.Month("from") ?? _start;
             var to = m.Month("to") ?? _start.AddMonths(_months - 1);
             if (to < from) _r.Error(m.Node, m.Path, $"period ends ({to}) before it starts ({from})");
-            if (from < _start || to > _start.AddMonths(_months - 1))
+            if (_horizonKnown && (from < _start || to > _start.AddMonths(_months - 1)))
                 _r.Error(m.Node, m.Path, $"the period {from}…{to} lies outside the horizon {_start}…{_start.AddMonths(_months - 1)}");
             var src = m.Str("source", required: true);
             var note = m.Str("note");

@@ -42,8 +42,9 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
                 && root.Children.TryGetValue(new YamlScalarNode("catalog"), out var c) && c is YamlScalarNode { Value: { Length: > 0 } p })
                 return p;
         }
-        catch (YamlDotNet.Core.YamlException)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
         {
+            // YamlDotNet throws InvalidOperationException on some unclosed '{' or '['.
         }
         return null;
     }

@@ -40,7 +40,11 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
     public static bool TryNumber(YamlNode node, out double value)
     {
         value = 0;
-        if (node is not YamlScalarNode { Value: { } text } s || s.Style is not YamlDotNet.Core.ScalarStyle.Plain) return false;
+        return node is YamlScalarNode { Value: { } text, Style: YamlDotNet.Core.ScalarStyle.Plain } && TryNumber(text, out value);
+    }
+
+    private static bool TryNumber(string text, out double value)
+    {
         text = text.Replace("_", "", StringComparison.Ordinal).Trim();
         var percent = text.EndsWith('%');
         if (percent) text = text[..^1].TrimEnd();
@@ -54,7 +58,8 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
     {
         if (!TryNumber(node, out var v))
         {
-            Error(node, path, $"expected {what ?? "a number"}, found {Describe(node)}");
+            var quoted = node is YamlScalarNode { Style: not YamlDotNet.Core.ScalarStyle.Plain, Value: { } text } && TryNumber(text, out _);
+            Error(node, path, $"expected {what ?? "a number"}, found {Describe(node)}{(quoted ? " (in quotes, so it is text: remove the quotes)" : "")}");
             return null;
         }
         if (v < min || v > max)
@@ -76,6 +81,12 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
         };
 
     public static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static readonly string[] DistributionNames = ["beta", "uniform", "triangular", "normal"];
+
+    /// <summary>True for a mapping written as a distribution: a single key such as <c>{beta: [2, 98]}</c>.</summary>
+    public static bool IsDistribution(YamlMappingNode map) =>
+        map.Children.Count == 1 && map.Children.First().Key is YamlScalarNode { Value: { } key } && DistributionNames.Contains(key);
 
     /// <summary>
     /// An uncertain number: a plain number, or one of

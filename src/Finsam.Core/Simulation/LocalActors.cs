@@ -21,7 +21,7 @@ public sealed class LocalActors : IReplicateActors
 
     public int ShardCount => _shards.Length;
 
-    public Task<(int Flow, int Count)[][]> DrawReferralsAsync(int month, CancellationToken ct) =>
+    public Task<FlowCount[][]> DrawReferralsAsync(int month, CancellationToken ct) =>
         Task.FromResult(_parties.Select(p => p.DrawReferrals(month)).ToArray());
 
     public Task<IntakeReport[]> IntakeAsync(int month, Referral[][] perShard, CancellationToken ct) =>
@@ -30,11 +30,17 @@ public sealed class LocalActors : IReplicateActors
     public Task<AdmissionReport[]> AdmitAsync(int month, int[] leftLastMonth, QueueEntry[][] perInsats, CancellationToken ct) =>
         Task.FromResult(_insatser.Select(i => i.Admit(month, leftLastMonth[i.Insats], perInsats[i.Insats])).ToArray());
 
-    public Task<ProgressReport[]> ProgressAsync(int month, ShardDecisions[] perShard, CancellationToken ct) =>
-        Task.FromResult(ForEachShard(s => _shards[s].Progress(month, perShard[s])));
+    public Task<ShardMonth[]> StepAsync(int month, ShardDecisions[] perShard, Referral[][]? nextReferrals, CancellationToken ct) =>
+        Task.FromResult(ForEachShard(s => _shards[s].Step(month, perShard[s], nextReferrals?[s])));
 
-    public Task<PartyMonth[]> BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct) =>
-        Task.FromResult(_parties.Select(p => p.Book(month, payerPaid, payerCounterfactualPaid)).ToArray());
+    public Task BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct)
+    {
+        foreach (var p in _parties) p.Book(month, payerPaid, payerCounterfactualPaid);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PartyMonth>[]> LedgersAsync(CancellationToken ct) =>
+        Task.FromResult(_parties.Select(p => p.Ledger).ToArray());
 
     private T[] ForEachShard<T>(Func<int, T> work)
     {

@@ -28,6 +28,9 @@ public sealed record ShardDecisions(Admission[] Admitted, Removal[] Removed)
     public static readonly ShardDecisions None = new([], []);
 }
 
+/// <summary>A shard's month: what its people did, and the queue entries of next month's intake (null in the last month).</summary>
+public sealed record ShardMonth(ProgressReport Progress, IntakeReport? NextIntake);
+
 /// <summary>What a shard's participants did in a month, as counts the coordinator sums.</summary>
 public sealed class ProgressReport
 {

@@ -92,6 +92,10 @@ public sealed class ParticipantShard
         return new IntakeReport(requests.Select(l => l?.ToArray() ?? []).ToArray(), ineligible);
     }
 
+    /// <summary>Progress of a month, then the intake of the next month's referrals (if any).</summary>
+    public ShardMonth Step(int month, ShardDecisions decisions, Referral[]? nextReferrals) =>
+        new(Progress(month, decisions), nextReferrals is null ? null : Intake(month + 1, nextReferrals));
+
     private bool Eligible(int j, int insats) =>
         (_model.EligibleGroup[insats]?[_group[j]] ?? true)
         && (_model.EligibleParty[insats]?[_party[j]] ?? true)

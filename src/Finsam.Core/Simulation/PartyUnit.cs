@@ -5,6 +5,9 @@ namespace Finsam.Core.Simulation;
 /// <summary>A party's month in money: what it put in, lent in kind, and paid in ersättning (and would have without the förbund).</summary>
 public readonly record struct PartyMonth(double Contribution, double InKind, double Paid, double CounterfactualPaid);
 
+/// <summary>How many people a referral flow sends in a month.</summary>
+public readonly record struct FlowCount(int Flow, int Count);
+
 /// <summary>
 /// A party of the förbund: sends its referral flows and keeps the ledger of what it contributes and
 /// what it pays in ersättning for the referred people, next to what it would have paid without the förbund.
@@ -12,17 +15,18 @@ public readonly record struct PartyMonth(double Contribution, double InKind, dou
 public sealed class PartyUnit(ReplicateModel model, int party)
 {
     private readonly int[] _flows = Enumerable.Range(0, model.Ix.Flows.Length).Where(f => model.Ix.FlowParty[f] == party).ToArray();
+    private readonly PartyMonth[] _ledger = new PartyMonth[model.Months];
 
     public int Party { get; } = party;
-    public double TotalContribution { get; private set; }
-    public double TotalPaid { get; private set; }
-    public double TotalCounterfactualPaid { get; private set; }
+
+    /// <summary>The party's ledger, month by month (months not yet booked are zero).</summary>
+    public IReadOnlyList<PartyMonth> Ledger => _ledger;
 
     /// <summary>How many people each of this party's flows refers this month (Poisson, or a cohort).</summary>
-    public (int Flow, int Count)[] DrawReferrals(int month)
+    public FlowCount[] DrawReferrals(int month)
     {
         var nF = model.Ix.Flows.Length;
-        var result = new (int, int)[_flows.Length];
+        var result = new FlowCount[_flows.Length];
         for (var k = 0; k < _flows.Length; k++)
         {
             var f = _flows[k];
@@ -33,7 +37,7 @@ public sealed class PartyUnit(ReplicateModel model, int party)
                 var stream = Rng.Combine(Rng.Combine(model.Seed, "referrals:" + model.Ix.Flows[f].Id), (ulong)month);
                 count += Poisson.Sample(new StreamRandom(stream), rate);
             }
-            result[k] = (f, count);
+            result[k] = new FlowCount(f, count);
         }
         return result;
     }
@@ -52,9 +56,6 @@ public sealed class PartyUnit(ReplicateModel model, int party)
                     paid += share * payerPaid[k];
                     cfPaid += share * payerCounterfactualPaid[k];
                 }
-        TotalContribution += contribution;
-        TotalPaid += paid;
-        TotalCounterfactualPaid += cfPaid;
-        return new PartyMonth(contribution, inKind, paid, cfPaid);
+        return _ledger[month] = new PartyMonth(contribution, inKind, paid, cfPaid);
     }
 }

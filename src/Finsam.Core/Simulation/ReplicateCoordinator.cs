@@ -10,11 +10,20 @@ namespace Finsam.Core.Simulation;
 public interface IReplicateActors
 {
     int ShardCount { get; }
-    Task<(int Flow, int Count)[][]> DrawReferralsAsync(int month, CancellationToken ct);
+    /// <summary>Each party's referral counts for the month, one array per party.</summary>
+    Task<FlowCount[][]> DrawReferralsAsync(int month, CancellationToken ct);
+    /// <summary>The first month's intake (later intakes ride along with <see cref="StepAsync"/>).</summary>
     Task<IntakeReport[]> IntakeAsync(int month, Referral[][] perShard, CancellationToken ct);
     Task<AdmissionReport[]> AdmitAsync(int month, int[] leftLastMonth, QueueEntry[][] perInsats, CancellationToken ct);
-    Task<ProgressReport[]> ProgressAsync(int month, ShardDecisions[] perShard, CancellationToken ct);
-    Task<PartyMonth[]> BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct);
+    /// <summary>
+    /// Progress of <paramref name="month"/>, then the intake of next month's referrals, in one call
+    /// per shard (the order is the same as two calls; the messages are halved).
+    /// </summary>
+    Task<ShardMonth[]> StepAsync(int month, ShardDecisions[] perShard, Referral[][]? nextReferrals, CancellationToken ct);
+    /// <summary>Books a month's ersättning per payer with the parties (hosts may batch these).</summary>
+    Task BookAsync(int month, double[] payerPaid, double[] payerCounterfactualPaid, CancellationToken ct);
+    /// <summary>Every party's ledger once all months are booked, [party][month].</summary>
+    Task<IReadOnlyList<PartyMonth>[]> LedgersAsync(CancellationToken ct);
 }
 
 /// <summary>
@@ -34,15 +43,13 @@ public static class ReplicateCoordinator
         var nextId = 0;
         var left = new int[nI];
 
-        for (var m = 0; m < months; m++)
+        async Task<Referral[][]> Referrals(int m)
         {
-            ct.ThrowIfCancellationRequested();
-
-            // Referrals: parties draw counts; ids are handed out in flow order, shards by id.
+            // Parties draw counts; ids are handed out in flow order, shards by id.
             var counts = await actors.DrawReferralsAsync(m, ct);
             var perFlow = new int[ix.Flows.Length];
             foreach (var partyCounts in counts)
-                foreach (var (flow, count) in partyCounts) perFlow[flow] = count;
+                foreach (var fc in partyCounts) perFlow[fc.Flow] = fc.Count;
             var perShard = new List<Referral>[shards];
             for (var s = 0; s < shards; s++) perShard[s] = [];
             for (var f = 0; f < perFlow.Length; f++)
@@ -55,9 +62,15 @@ public static class ReplicateCoordinator
                 }
             }
             result.Referrals = nextId;
+            return perShard.Select(l => l.ToArray()).ToArray();
+        }
+
+        var intake = await actors.IntakeAsync(0, await Referrals(0), ct);
+        for (var m = 0; m < months; m++)
+        {
+            ct.ThrowIfCancellationRequested();
 
             // Intake: new participants and chained ones join the queues.
-            var intake = await actors.IntakeAsync(m, perShard.Select(l => l.ToArray()).ToArray(), ct);
             var perInsats = new QueueEntry[nI][];
             for (var i = 0; i < nI; i++)
             {
@@ -93,9 +106,11 @@ public static class ReplicateCoordinator
             // Progress: exits, dropouts, chains, baseline transitions, twins.
             var decisions = new ShardDecisions[shards];
             for (var s = 0; s < shards; s++) decisions[s] = new ShardDecisions([.. admittedPerShard[s]], [.. removedPerShard[s]]);
-            var reports = await actors.ProgressAsync(m, decisions, ct);
+            var next = m + 1 < months ? await Referrals(m + 1) : null;
+            var steps = await actors.StepAsync(m, decisions, next, ct);
+            intake = steps.Select(x => x.NextIntake!).ToArray();
             left = new int[nI];
-            foreach (var r in reports)
+            foreach (var r in steps.Select(x => x.Progress))
             {
                 Add(left, r.Exits);
                 AddAt(result.Planned, m * nI, r.Planned);
@@ -126,15 +141,19 @@ public static class ReplicateCoordinator
             }
             Array.Copy(paid, 0, result.PayerPaid, m * nPay, nPay);
             Array.Copy(cfPaid, 0, result.PayerCounterfactualPaid, m * nPay, nPay);
-            var ledger = await actors.BookAsync(m, paid, cfPaid, ct);
-            for (var p = 0; p < nP; p++)
-            {
-                result.PartyContribution[m * nP + p] = ledger[p].Contribution;
-                result.PartyInKind[m * nP + p] = ledger[p].InKind;
-                result.PartyPaid[m * nP + p] = ledger[p].Paid;
-                result.PartyCounterfactualPaid[m * nP + p] = ledger[p].CounterfactualPaid;
-            }
+            await actors.BookAsync(m, paid, cfPaid, ct);
         }
+
+        var ledgers = await actors.LedgersAsync(ct);
+        for (var p = 0; p < nP; p++)
+            for (var m = 0; m < months; m++)
+            {
+                var e = ledgers[p][m];
+                result.PartyContribution[m * nP + p] = e.Contribution;
+                result.PartyInKind[m * nP + p] = e.InKind;
+                result.PartyPaid[m * nP + p] = e.Paid;
+                result.PartyCounterfactualPaid[m * nP + p] = e.CounterfactualPaid;
+            }
 
         Array.Copy(model.Budget.LineSpend, result.LineSpend, result.LineSpend.Length);
         Array.Copy(model.Budget.InsatsSpend, result.InsatsSpend, result.InsatsSpend.Length);

@@ -74,6 +74,20 @@ public sealed class ScenarioIndex
         }).ToArray();
     }
 
+    /// <summary>Expected number of people referred over the horizon (cohorts plus mean rates), for sizing.</summary>
+    public double ExpectedParticipants()
+    {
+        var total = 0.0;
+        foreach (var f in Flows)
+        {
+            if (f.Count is { } c) { total += c; continue; }
+            var from = f.Start is { } a ? Math.Max(0, MonthOf(a)) : 0;
+            var to = f.Stop is { } b ? Math.Min(Months - 1, MonthOf(b)) : Months - 1;
+            total += f.Rate!.Mean * Math.Max(0, to - from + 1);
+        }
+        return total;
+    }
+
     public int InsatsIndex(string id) => Array.FindIndex(Individual, i => i.Id == id);
     public int IncomeIndex(string id) => Array.IndexOf(Incomes, id);
     public int OccupationIndex(string id) => Array.IndexOf(Occupations, id);

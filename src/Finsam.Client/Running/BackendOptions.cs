@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Finsam.Silo;
+
+namespace Finsam.Client.Running;
+
+/// <summary>Where commands run: <c>--cluster embedded</c> (default), <c>postgres</c> with <c>--connection</c>, or <c>in-process</c>.</summary>
+public sealed class BackendOptions
+{
+    private readonly Func<IRunBackend>? _fixed;
+
+    public BackendOptions() : this(null)
+    {
+    }
+
+    private BackendOptions(Func<IRunBackend>? fixedBackend)
+    {
+        _fixed = fixedBackend;
+        Cluster.AcceptOnlyFromAmong("embedded", "postgres", "in-process");
+    }
+
+    /// <summary>Always the given backend, whatever the options say (for tests).</summary>
+    public static BackendOptions Fixed(Func<IRunBackend> backend) => new(backend);
+
+    public Option<string> Cluster { get; } = new("--cluster")
+    {
+        Description = "Where to run: 'embedded' (an in-process Orleans silo, the default), 'postgres' (join a running cluster; needs --connection), or 'in-process' (the engine without Orleans).",
+        DefaultValueFactory = _ => "embedded",
+    };
+
+    public Option<string?> Connection { get; } = new("--connection")
+    {
+        Description = "PostgreSQL connection string of the cluster, e.g. \"Host=127.0.0.1;Port=5432;Username=finsam;Password=…;Database=finsam\".",
+    };
+
+    public Option<string> ClusterId { get; } = new("--cluster-id")
+    {
+        Description = "Orleans cluster id to join (default finsam).",
+        DefaultValueFactory = _ => FinsamClusterOptions.DefaultId,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Cluster);
+        command.Add(Connection);
+        command.Add(ClusterId);
+    }
+
+    public IRunBackend Create(ParseResult parse) => _fixed?.Invoke() ?? parse.GetValue(Cluster) switch
+    {
+        "in-process" => new InProcessBackend(),
+        "postgres" => OrleansBackend.Cluster(ClusterOptions(parse)),
+        _ => OrleansBackend.Embedded(),
+    };
+
+    /// <summary>The cluster options for commands that talk to PostgreSQL directly (db init, cluster status).</summary>
+    public FinsamClusterOptions ClusterOptions(ParseResult parse) => new()
+    {
+        Mode = ClusterMode.Postgres,
+        ConnectionString = parse.GetValue(Connection) ?? throw new ArgumentException("--connection \"Host=…;Database=…\" is required"),
+        ClusterId = parse.GetValue(ClusterId) ?? FinsamClusterOptions.DefaultId,
+        ServiceId = FinsamClusterOptions.DefaultId,
+    };
+}

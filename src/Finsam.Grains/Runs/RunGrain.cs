@@ -1,0 +1,221 @@
+using Finsam.Core.Loading;
+using Finsam.Core.Results;
+using Finsam.Core.Simulation;
+using Finsam.Grains.Simulation;
+using Microsoft.Extensions.Logging;
+
+namespace Finsam.Grains.Runs;
+
+public enum RunState { NotStarted, Running, Completed, Failed, Cancelled }
+
+/// <summary>What to run: the scenario (text, variant, overrides) and how to spread it.</summary>
+[GenerateSerializer, Immutable, Alias("finsam.run-request")]
+public sealed record RunRequest(
+    [property: Id(0)] ScenarioPayload Scenario,
+    [property: Id(1)] int Shards = 0,
+    [property: Id(2)] int MaxConcurrentReplicates = 0);
+
+[GenerateSerializer, Immutable, Alias("finsam.run-status")]
+public sealed record RunStatus(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] RunState State,
+    [property: Id(2)] int Completed,
+    [property: Id(3)] int Total,
+    [property: Id(4)] string? ScenarioName,
+    [property: Id(5)] string? Error,
+    [property: Id(6)] string[] Problems,
+    [property: Id(7)] string? Host = null)
+{
+    public bool IsFinished => State is RunState.Completed or RunState.Failed or RunState.Cancelled;
+}
+
+/// <summary>
+/// A run: validates the scenario, fans its replicates out over the cluster, tracks progress, merges
+/// the replicates into a summary and stores it. Its state survives silo failures; when it is next
+/// called after one, it resumes with the replicates that are not yet done.
+/// </summary>
+[Alias("finsam.IRunGrain")]
+public interface IRunGrain : IGrainWithStringKey
+{
+    [Alias("Start")] Task<RunStatus> StartAsync(RunRequest request);
+    /// <summary>Progress; also wakes an interrupted run so it carries on.</summary>
+    [Alias("Status")] Task<RunStatus> GetStatusAsync();
+    /// <summary>The result.json text once completed, else null.</summary>
+    [Alias("Result")] Task<string?> GetResultJsonAsync();
+    [Alias("Cancel")] Task<RunStatus> CancelAsync();
+}
+
+[GenerateSerializer, Alias("finsam.run-grain-state")]
+public sealed class RunGrainState
+{
+    [Id(0)] public RunRequest? Request { get; set; }
+    [Id(1)] public RunState State { get; set; }
+    [Id(2)] public int Total { get; set; }
+    [Id(3)] public List<int> Completed { get; set; } = [];
+    [Id(4)] public string? ScenarioName { get; set; }
+    [Id(5)] public string? Error { get; set; }
+    [Id(6)] public List<string> Problems { get; set; } = [];
+    [Id(7)] public string? ResultJson { get; set; }
+    [Id(8)] public int Shards { get; set; }
+}
+
+public sealed class RunGrain(
+    [PersistentState("run", "runs")] IPersistentState<RunGrainState> state,
+    ILogger<RunGrain> logger) : Grain, IRunGrain
+{
+    private const int MaxAttempts = 5;
+    private CancellationTokenSource? _cancel;
+    private Task? _driver;
+    private bool _deactivating;
+
+    private RunGrainState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A run that was going when its silo died carries on where it stopped.
+        if (S.State == RunState.Running) StartDriver();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The next activation resumes from the stored state; this one must stop writing it.
+        _deactivating = true;
+        _cancel?.Cancel();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public async Task<RunStatus> StartAsync(RunRequest request)
+    {
+        if (S.State != RunState.NotStarted) return Status();
+        S.Request = request;
+        try
+        {
+            var scenario = request.Scenario.Load();
+            S.ScenarioName = scenario.Name;
+            S.Total = scenario.Replicates;
+            S.Shards = request.Shards > 0 ? request.Shards : DefaultShards(new ScenarioIndex(scenario));
+            S.State = RunState.Running;
+        }
+        catch (ScenarioException e)
+        {
+            S.State = RunState.Failed;
+            S.Error = "the scenario is not valid";
+            S.Problems = e.Diagnostics.Select(d => d.ToString()).ToList();
+        }
+        await state.WriteStateAsync();
+        if (S.State == RunState.Running) StartDriver();
+        return Status();
+    }
+
+    public Task<RunStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public Task<string?> GetResultJsonAsync() => Task.FromResult(S.State == RunState.Completed ? S.ResultJson : null);
+
+    public async Task<RunStatus> CancelAsync()
+    {
+        if (S.State != RunState.Running) return Status();
+        S.State = RunState.Cancelled;
+        _cancel?.Cancel();
+        await state.WriteStateAsync();
+        return Status();
+    }
+
+    private RunStatus Status() =>
+        new(RunId, S.State, S.Completed.Count, S.Total, S.ScenarioName, S.Error, [.. S.Problems], RuntimeIdentity);
+
+    /// <summary>One shard per 100 000 expected participants (at most 16): results do not depend on it.</summary>
+    public static int DefaultShards(ScenarioIndex ix) => (int)Math.Clamp(Math.Ceiling(ix.ExpectedParticipants() / 100_000.0), 1, 16);
+
+    private void StartDriver()
+    {
+        if (_driver is { IsCompleted: false }) return;
+        _cancel = new CancellationTokenSource();
+        // Runs in the grain's context: its continuations interleave with status calls between awaits.
+        _driver = DriveAsync(_cancel.Token);
+    }
+
+    private async Task DriveAsync(CancellationToken ct)
+    {
+        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.run");
+        activity?.SetTag("finsam.run", this.GetPrimaryKeyString());
+        FinsamInstruments.RunsActive.Add(1);
+        try
+        {
+            var request = S.Request!;
+            var scenario = request.Scenario.Load();
+            var ix = new ScenarioIndex(scenario);
+            var results = new ReplicateResult?[S.Total];
+            var done = new HashSet<int>(S.Completed);
+            var concurrency = request.MaxConcurrentReplicates > 0 ? request.MaxConcurrentReplicates : 16;
+            using var slots = new SemaphoreSlim(concurrency);
+            var lastSave = DateTime.UtcNow;
+
+            async Task One(int r)
+            {
+                await slots.WaitAsync(ct);
+                try
+                {
+                    var spec = new ReplicateSpec(this.GetPrimaryKeyString(), request.Scenario, r, S.Shards);
+                    results[r] = await WithRetries(() => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).RunAsync(spec, ct), ct);
+                    if (done.Add(r)) S.Completed.Add(r);
+                    if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !_deactivating)
+                    {
+                        lastSave = DateTime.UtcNow;
+                        await state.WriteStateAsync(ct);
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }
+
+            // Replicates already done are fetched from their grains' storage, not run again.
+            await Task.WhenAll(Enumerable.Range(0, S.Total).Select(One));
+            ct.ThrowIfCancellationRequested();
+
+            var summary = Summariser.Summarise(new RunResult(scenario, ix, results.Select(x => x!).ToList()));
+            S.ResultJson = ResultWriter.ToJson(summary);
+            S.State = RunState.Completed;
+            await state.WriteStateAsync(CancellationToken.None);
+            await Task.WhenAll(Enumerable.Range(0, S.Total).Select(r => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).ForgetAsync()));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            logger.LogInformation("Run {Run} {What}", RunId, _deactivating ? "handed over (silo shutting down)" : "cancelled");
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !_deactivating)
+        {
+            logger.LogError(e, "Run {Run} failed", RunId);
+            S.State = RunState.Failed;
+            S.Error = e.Message;
+            await state.WriteStateAsync(CancellationToken.None);
+        }
+        finally
+        {
+            FinsamInstruments.RunsActive.Add(-1);
+        }
+    }
+
+    private string RunId => this.GetPrimaryKeyString();
+
+    private string Key(int replicate) => $"{RunId}/{replicate}";
+
+    /// <summary>Retries a replicate whose silo went away; the replicate's keyed randomness makes the retry identical.</summary>
+    private async Task<T> WithRetries<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (attempt < MaxAttempts && !ct.IsCancellationRequested && e is not ScenarioException and not InvalidOperationException)
+            {
+                logger.LogWarning(e, "Replicate call failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+            }
+        }
+    }
+}

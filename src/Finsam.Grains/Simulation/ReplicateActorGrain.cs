@@ -1,0 +1,44 @@
+using Finsam.Core.Simulation;
+
+namespace Finsam.Grains.Simulation;
+
+/// <summary>
+/// Common life of the grains that make up one replicate: attached to a replicate's world on
+/// <c>InitAsync</c>, detached and deactivated on <c>FinishAsync</c>.
+/// </summary>
+public abstract class ReplicateActorGrain(ScenarioCache cache) : Grain
+{
+    private ReplicateSpec? _spec;
+
+    protected ReplicateModel? Model { get; private set; }
+
+    protected ReplicateModel Attach(ReplicateSpec spec)
+    {
+        Detach();
+        _spec = spec;
+        return Model = cache.Acquire(spec);
+    }
+
+    protected ReplicateModel Require() =>
+        Model ?? throw new InvalidOperationException($"{GetType().Name} {this.GetPrimaryKeyString()} was not initialised for a replicate");
+
+    public Task FinishAsync()
+    {
+        Detach();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Detach();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void Detach()
+    {
+        if (_spec is not null) cache.Release(_spec);
+        _spec = null;
+        Model = null;
+    }
+}

@@ -1,0 +1,61 @@
+using Finsam.Core.Results;
+using Finsam.Core.Simulation;
+using Orleans.Placement;
+
+namespace Finsam.Grains.Simulation;
+
+/// <summary>One Monte Carlo replicate: ticks the months through its shard, insats and party grains.</summary>
+[Alias("finsam.IReplicateGrain")]
+public interface IReplicateGrain : IGrainWithStringKey
+{
+    /// <summary>Runs the replicate, or returns its stored result if it already ran (so a retry never counts it twice).</summary>
+    [Alias("Run")] Task<ReplicateResult> RunAsync(ReplicateSpec spec, CancellationToken ct = default);
+
+    /// <summary>Drops the stored result once the run has merged it.</summary>
+    [Alias("Forget")] Task ForgetAsync();
+}
+
+[GenerateSerializer, Alias("finsam.replicate-state")]
+public sealed class ReplicateState
+{
+    [Id(0)] public ReplicateResult? Result { get; set; }
+}
+
+// Replicates spread over the cluster at random; each replicate's actors follow it (PreferLocalPlacement).
+[RandomPlacement]
+public sealed class ReplicateGrain(
+    ScenarioCache cache,
+    [PersistentState("replicate", "runs")] IPersistentState<ReplicateState> state) : Grain, IReplicateGrain
+{
+    public async Task<ReplicateResult> RunAsync(ReplicateSpec spec, CancellationToken ct = default)
+    {
+        if (state.State.Result is { } done) return done;
+
+        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicate");
+        activity?.SetTag("finsam.run", spec.RunId);
+        activity?.SetTag("finsam.replicate", spec.Replicate);
+        var model = cache.Acquire(spec);
+        var actors = new GrainActors(GrainFactory, spec, model);
+        try
+        {
+            await actors.InitAsync();
+            var result = await ReplicateCoordinator.RunAsync(model, actors, ct);
+            state.State.Result = result;
+            await state.WriteStateAsync(ct);
+            FinsamInstruments.ReplicatesCompleted.Add(1);
+            activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
+            return result;
+        }
+        finally
+        {
+            cache.Release(spec);
+            await actors.FinishAsync();
+        }
+    }
+
+    public async Task ForgetAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+}
