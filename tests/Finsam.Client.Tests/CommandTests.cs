@@ -69,6 +69,20 @@ public class CommandTests
     }
 
     [Fact]
+    public async Task Compare_works_on_the_varend_staircase_variants_out_of_the_box()
+    {
+        // The staircase (60/40 → 40/60 → 20/80) is Värend's base; every variant is compared with it.
+        using var dir = new TempDir();
+        var cli = new Cli();
+        Assert.Equal(0, await cli.Run("compare", Path.Combine(Repo.Root, "scenarios", "varend-2016-2018.yaml"), "--replicates", "4", "--out", dir.Path));
+        var result = ComparisonWriter.FromJson(await File.ReadAllTextAsync(dir["comparison.json"]));
+        Assert.Equal("base", result.Reference);
+        Assert.Contains(result.Alternatives, a => a.Name == "status-quo-60-40");
+        Assert.True(result.Alternatives.Count >= 5);
+        Assert.All(result.Parties, p => Assert.All(p.Measures.Single(m => m.Key == "net").Values.Skip(1), v => Assert.Equal(4, v.Pairs)));
+    }
+
+    [Fact]
     public async Task Throughput_answers_for_one_insats_and_finds_the_capacity_for_a_wait_limit()
     {
         using var dir = new TempDir();
