@@ -19,12 +19,18 @@ public static class RunCommand
         var replicates = CommonOptions.Replicates();
         var seed = CommonOptions.Seed();
         var outDir = CommonOptions.Out();
+        var report = new Option<bool>("--report") { Description = "Also write the board report, report.html, next to result.json (needs --out)." };
+        var lang = ReportCommand.Language();
         var runId = new Option<string?>("--run-id") { Description = "Name the run (on a cluster its result stays stored under this id; see 'finsam result')." };
         var cmd = new Command("run", "Run a scenario: forecast people served, exits, income states, waits and what each party pays, with 90 % intervals over Monte Carlo replicates.")
         {
-            file, variant, replicates, seed, outDir, runId,
+            file, variant, replicates, seed, outDir, runId, report, lang,
         };
         backends.AddTo(cmd);
+        cmd.Validators.Add(r =>
+        {
+            if (r.GetValue(report) && r.GetValue(outDir) is null) r.AddError("--report writes report.html next to result.json: give --out DIR too");
+        });
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -60,6 +66,8 @@ public static class RunCommand
                 WriteResults(console, summary, parse.GetValue(outDir));
                 if (runner is OrleansBackend { LastRunId: { } id } && parse.GetValue(backends.Cluster) == "postgres")
                     console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");
+                if (parse.GetValue(report) && parse.GetValue(outDir) is { } dir)
+                    return await ReportCommand.Write(console, summary, Path.Combine(dir.FullName, "report.html"), Finsam.Report.ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);
                 return 0;
             }
             catch (OperationCanceledException)

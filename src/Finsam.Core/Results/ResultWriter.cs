@@ -65,6 +65,11 @@ public static class ResultWriter
             ["replicates.csv"] = Csv(new[] { "replicate" }.Concat(s.Headline.Select(h => h.Key)).ToArray(),
                 s.Replicates.Select(r => new[] { r.Replicate.ToString(CultureInfo.InvariantCulture) }
                     .Concat(s.Headline.Select(h => r.Figures.GetValueOrDefault(h.Key) is { } v ? Num(v) : "")))),
+            ["replicates_parties.csv"] = Csv(["replicate", "party", "contribution", "in_kind", "ersattning_paid", "ersattning_counterfactual", "net"],
+                s.Replicates.SelectMany(r => (r.Parties ?? []).Select(p => new[]
+                {
+                    r.Replicate.ToString(CultureInfo.InvariantCulture), p.Party, Num(p.Contribution), Num(p.InKind), Num(p.Paid), Num(p.CounterfactualPaid), Num(p.Net),
+                }))),
         };
         if (s.Recorded is { } rec)
             files["recorded.csv"] = Csv(["id", "quantity", "insats", "period", "category", "observed", "observed_share", "forecast_mean", "forecast_p5", "forecast_p95", "forecast_share_mean", "forecast_share_p5", "forecast_share_p95", "inside_90", "source"],

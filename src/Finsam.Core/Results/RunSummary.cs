@@ -73,5 +73,16 @@ public sealed record RecordedCheck(
 public sealed record CategoryCheck(
     string Category, double ObservedCount, double ObservedShare, Stat ForecastCount, Stat ForecastShare, bool Inside);
 
-/// <summary>The headline figures of one replicate, for analysts and for paired comparisons between variants.</summary>
-public sealed record ReplicateFigures(int Replicate, IReadOnlyDictionary<string, double?> Figures);
+/// <summary>
+/// The headline figures of one replicate, and each party's money in it, for analysts and for paired
+/// comparisons between variants (replicate k of every alternative shares its random numbers).
+/// <see cref="Parties"/> is null in results written before it existed.
+/// </summary>
+public sealed record ReplicateFigures(int Replicate, IReadOnlyDictionary<string, double?> Figures, IReadOnlyList<PartyFigures>? Parties = null);
+
+/// <summary>
+/// One party's totals over the horizon in one replicate, SEK: contribution, staff lent in kind, ersättning
+/// paid for the referred people, what it would have paid without the förbund's insatser, and the net
+/// (contribution + in kind + paid − counterfactual; negative means the party gains).
+/// </summary>
+public sealed record PartyFigures(string Party, double Contribution, double InKind, double Paid, double CounterfactualPaid, double Net);

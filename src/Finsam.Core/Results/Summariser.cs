@@ -66,7 +66,7 @@ public static class Summariser
                 Series(reps, months, (r, m) => r.PartyCounterfactualPaid[m * nP + p]))).ToList());
 
         var recorded = s.Recorded.Count == 0 ? null : CompareRecorded(run);
-        var perReplicate = figures.Select((f, k) => new ReplicateFigures(reps[k].Replicate, f)).ToList();
+        var perReplicate = figures.Select((f, k) => new ReplicateFigures(reps[k].Replicate, f, PartyTotals(ix, reps[k]))).ToList();
         return new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, perReplicate);
     }
 
@@ -113,6 +113,27 @@ public static class Summariser
             ["ersattning_counterfactual"] = cfPaid,
             ["ersattning_difference"] = paid - cfPaid,
         };
+    }
+
+    /// <summary>Each party's totals in one replicate, in party order; rounded like every other money figure.</summary>
+    public static IReadOnlyList<PartyFigures> PartyTotals(ScenarioIndex ix, ReplicateResult r)
+    {
+        var nP = ix.Parties.Length;
+        var list = new List<PartyFigures>(nP);
+        for (var p = 0; p < nP; p++)
+        {
+            double contribution = 0, inKind = 0, paid = 0, cf = 0;
+            for (var m = 0; m < r.Months; m++)
+            {
+                contribution += r.PartyContribution[m * nP + p];
+                inKind += r.PartyInKind[m * nP + p];
+                paid += r.PartyPaid[m * nP + p];
+                cf += r.PartyCounterfactualPaid[m * nP + p];
+            }
+            list.Add(new PartyFigures(ix.Parties[p].Id, Stat.Round(contribution), Stat.Round(inKind), Stat.Round(paid), Stat.Round(cf),
+                Stat.Round(contribution + inKind + paid - cf)));
+        }
+        return list;
     }
 
     private static InsatsSummary SummariseInsats(ScenarioIndex ix, IReadOnlyList<ReplicateResult> reps, int i)

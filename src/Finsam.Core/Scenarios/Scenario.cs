@@ -112,6 +112,12 @@ public sealed record Insats
     public Param? GiveUp { get; init; }
     public IReadOnlyList<Chain> Chains { get; init; } = [];
     public IReadOnlyList<Effect> Effects { get; init; } = [];
+    /// <summary>
+    /// Places in every month the insats runs, whatever its budget line buys and whatever structural
+    /// effects do — a planner's what-if (<c>throughput --capacity</c>), never read from a scenario file.
+    /// Money is booked as the scenario says, so only the queue and the people's paths change.
+    /// </summary>
+    public int? FixedPlaces { get; init; }
 }
 
 /// <summary>

@@ -176,7 +176,7 @@ public sealed class ReplicateModel
                 var at = m * nI + i;
                 var running = m >= start && m <= stop;
                 IntakeOpen[at] = running && m <= intakeStop;
-                var places = Budget.FundedPlaces[at] * Multiplier(i, m, e => e.Capacity);
+                var places = ins.FixedPlaces ?? Budget.FundedPlaces[at] * Multiplier(i, m, e => e.Capacity);
                 Capacity[at] = running ? (int)Math.Floor(places + 1e-9) : 0;
                 var dm = Multiplier(i, m, e => e.Duration);
                 if (!hazards.TryGetValue(dm, out var h)) hazards[dm] = h = duration.Hazards(dm, Months + 2);
