@@ -29,7 +29,7 @@ cluster="bench-$$"
 
 start_silo() { # name cpu siloPort gatewayPort
     DOTNET_PROCESSOR_COUNT=1 taskset -c "$2" dotnet "$silo" --cluster postgres --connection "$FINSAM_TEST_PG" \
-        --cluster-id "$cluster" --silo-name "$1" --silo-port "$3" --gateway-port "$4" --dashboard-port 0 >"$work/$1.log" 2>&1 &
+        --cluster-id "$cluster" --silo-name "$1" --silo-port "$3" --gateway-port "$4" --dashboard-port 0 --http-port 0 >"$work/$1.log" 2>&1 &
     pids+=($!)
 }
 wait_for_silos() { # count

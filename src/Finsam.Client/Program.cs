@@ -24,6 +24,7 @@ public static class Program
             DbCommand.Create(console, backends),
             ClusterCommand.Create(console, backends),
             ResultCommand.Create(console, backends),
+            ServeCommand.Create(console, backends),
             CompareCommand.Create(console, backends),
             ReportCommand.Create(console),
             ThroughputCommand.Create(console),

@@ -27,6 +27,10 @@ public static class FinsamConfiguration
         ["--telemetry"] = "Telemetry:Exporter",
         ["--otlp-endpoint"] = "Telemetry:OtlpEndpoint",
         ["--parent-pid"] = "Host:ParentPid",
+        ["--http-port"] = "Http:Port",
+        ["--http-bind"] = "Http:Bind",
+        ["--api-key"] = "Http:ApiKey",
+        ["--scenarios"] = "Http:Scenarios",
     };
 
     /// <summary>
@@ -54,6 +58,10 @@ public static class FinsamConfiguration
     /// <summary>Section <c>Cluster</c> bound to <see cref="FinsamClusterOptions"/>.</summary>
     public static FinsamClusterOptions GetClusterOptions(IConfiguration configuration) =>
         Bind<FinsamClusterOptions>(configuration, FinsamClusterOptions.SectionName);
+
+    /// <summary>Section <c>Http</c> bound to <see cref="Http.HttpOptions"/>.</summary>
+    public static Http.HttpOptions GetHttpOptions(IConfiguration configuration) =>
+        Bind<Http.HttpOptions>(configuration, Http.HttpOptions.SectionName);
 
     /// <summary>Section <c>Dashboard</c> bound to <see cref="FinsamDashboardOptions"/>.</summary>
     public static FinsamDashboardOptions GetDashboardOptions(IConfiguration configuration) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using Finsam.Silo;
+using Finsam.Silo.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,10 @@ internal static class SiloProgram
           --dashboard-port N            Dashboard:Port          (default 8081 on 127.0.0.1, 0 = off)
           --telemetry console|otlp      Telemetry:Exporter      (or Telemetry:Console=true)
           --otlp-endpoint URL           Telemetry:OtlpEndpoint
+          --http-port N                 Http:Port               (HTTP API and web page; default 8080, 0 = off)
+          --http-bind IP                Http:Bind               (default 127.0.0.1; anything else needs --api-key)
+          --api-key KEY                 Http:ApiKey             (required in the X-Api-Key header when set)
+          --scenarios DIR               Http:Scenarios          (shipped scenarios offered on the page)
           --parent-pid PID              Host:ParentPid          (stop when that process is gone)
         """;
 
@@ -90,7 +95,9 @@ internal static class SiloProgram
     {
         var cluster = FinsamConfiguration.GetClusterOptions(FinsamConfiguration.Build(args));
         var dashboard = FinsamConfiguration.GetDashboardOptions(FinsamConfiguration.Build(args));
+        var http = FinsamConfiguration.GetHttpOptions(FinsamConfiguration.Build(args));
         cluster.Validate();
+        http.Validate();
         if (dashboard.Port is < 0 or > 65535)
             throw new ArgumentException($"Dashboard:Port (--dashboard-port) {dashboard.Port} is not a TCP port.");
 
@@ -107,9 +114,9 @@ internal static class SiloProgram
             }
         }
 
-        // The dashboard needs an ASP.NET Core host; without it a plain generic host will do.
+        // The dashboard and the HTTP API need an ASP.NET Core host; without them a plain generic host will do.
         // Raw args are not given to the host: AddFinsamSources adds them with the switch mappings.
-        IHostApplicationBuilder builder = dashboard.Port > 0
+        IHostApplicationBuilder builder = dashboard.Port > 0 || http.Port > 0
             ? WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory })
             : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddFinsamSources(args);
@@ -131,9 +138,24 @@ internal static class SiloProgram
         IHost host;
         if (builder is WebApplicationBuilder web)
         {
-            web.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, dashboard.Port));
+            if (http.Port > 0) web.Services.AddFinsamWeb(http);
+            web.WebHost.ConfigureKestrel(k =>
+            {
+                if (dashboard.Port > 0) k.Listen(IPAddress.Loopback, dashboard.Port);
+                if (http.Port > 0) k.Listen(http.Address, http.Port);
+            });
             var app = web.Build();
-            app.MapOrleansDashboard();
+            if (dashboard.Port > 0)
+            {
+                // The dashboard answers on its own port only, so its routes never meet the API's.
+                app.MapWhen(c => c.Connection.LocalPort == dashboard.Port, d =>
+                {
+                    d.UseRouting();
+                    d.UseEndpoints(e => e.MapOrleansDashboard());
+                });
+            }
+            app.UseRouting();
+            if (http.Port > 0) app.MapFinsamWeb();
             host = app;
         }
         else
@@ -146,11 +168,12 @@ internal static class SiloProgram
             await host.StartAsync();
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Finsam.Silo");
             var dashboardText = dashboard.Port > 0 ? $"http://127.0.0.1:{dashboard.Port}/" : "off";
+            var httpText = http.Port > 0 ? $"http://{http.Bind}:{http.Port}/" : "off";
             var telemetryText = telemetry.Enabled ? $"console={telemetry.ConsoleEnabled} otlp={telemetry.OtlpEnabled}" : "off";
             if (log.IsEnabled(LogLevel.Information))
                 log.LogInformation(
-                "Finsam silo {SiloName} started: mode {Mode}, cluster {ClusterId}, silo port {SiloPort}, gateway port {GatewayPort}, dashboard {Dashboard}, telemetry {Telemetry}",
-                cluster.EffectiveSiloName, cluster.Mode, cluster.ClusterId, cluster.SiloPort, cluster.GatewayPort, dashboardText, telemetryText);
+                "Finsam silo {SiloName} started: mode {Mode}, cluster {ClusterId}, silo port {SiloPort}, gateway port {GatewayPort}, web {Http}, dashboard {Dashboard}, telemetry {Telemetry}",
+                cluster.EffectiveSiloName, cluster.Mode, cluster.ClusterId, cluster.SiloPort, cluster.GatewayPort, httpText, dashboardText, telemetryText);
             await host.WaitForShutdownAsync();
         }
         return 0;

@@ -28,7 +28,7 @@ public sealed class ProcessClusterSimulationTests(ITestOutputHelper output)
             string[] Args(string name, int silo, int gateway) =>
             [
                 "--cluster", "postgres", "--connection", connection, "--cluster-id", clusterId,
-                "--silo-name", name, "--silo-port", silo.ToString(), "--gateway-port", gateway.ToString(), "--dashboard-port", "0",
+                "--silo-name", name, "--silo-port", silo.ToString(), "--gateway-port", gateway.ToString(), "--dashboard-port", "0", "--http-port", "0",
             ];
             a = SiloProcess.Start("A", Args("silo-a", p[0], p[1]));
             b = SiloProcess.Start("B", Args("silo-b", p[2], p[3]));

@@ -25,7 +25,7 @@ public sealed class TwoSiloProcessTests(ITestOutputHelper output)
         [
             "--cluster", "postgres", "--connection", connection, "--cluster-id", clusterId,
             "--silo-name", name, "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(),
-            "--dashboard-port", dashboardPort.ToString(),
+            "--dashboard-port", dashboardPort.ToString(), "--http-port", "0",
         ];
 
         var clock = Stopwatch.StartNew();

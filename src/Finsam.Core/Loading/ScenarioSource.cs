@@ -32,6 +32,9 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
     }
 
     /// <summary>The catalog path, if the file is readable YAML with a top-level 'catalog' key; errors surface later in the loader.</summary>
+    /// <summary>The catalog path the text names, if it is readable YAML with a top-level 'catalog' key.</summary>
+    public string? CatalogPath() => PeekCatalogPath(Text);
+
     private static string? PeekCatalogPath(string text)
     {
         try

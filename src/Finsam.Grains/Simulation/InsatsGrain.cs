@@ -1,3 +1,5 @@
+using Finsam.Core.Analysis;
+using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
 using Orleans.Placement;
 
@@ -15,7 +17,32 @@ public interface IInsatsGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Admit")] Task<AdmissionReport> AdmitAsync(int month, int leftLastMonth, QueueEntry[] entries);
     [Alias("Finish")] Task FinishAsync();
+
+    /// <summary>
+    /// For planners: expected admissions, exits, occupancy, queue and waits of this insats over the
+    /// scenario's horizon (optionally with another capacity), and with a wait target the places needed.
+    /// Called on a planning activation keyed by <see cref="ThroughputQuery.Key"/>.
+    /// </summary>
+    [Alias("Throughput")] Task<ThroughputAnswer> ThroughputAsync(ThroughputQuery query, CancellationToken ct = default);
 }
+
+/// <summary>A planner's question about one insats of a scenario.</summary>
+[GenerateSerializer, Immutable, Alias("finsam.throughput-query")]
+public sealed record ThroughputQuery(
+    [property: Id(0)] ScenarioPayload Scenario,
+    [property: Id(1)] string Insats,
+    [property: Id(2)] int? Capacity,
+    [property: Id(3)] double? MaxP90WaitMonths,
+    [property: Id(4)] string? From = null,
+    [property: Id(5)] string? To = null)
+{
+    public string Key => $"plan/{Scenario.Key}/{Insats}";
+}
+
+[GenerateSerializer, Immutable, Alias("finsam.throughput-answer")]
+public sealed record ThroughputAnswer(
+    [property: Id(0)] ThroughputResult Throughput,
+    [property: Id(1)] CapacityResult? Required);
 
 [PreferLocalPlacement]
 public sealed class InsatsGrain(ScenarioCache cache) : ReplicateActorGrain(cache), IInsatsGrain
@@ -37,5 +64,18 @@ public sealed class InsatsGrain(ScenarioCache cache) : ReplicateActorGrain(cache
         var report = _unit!.Admit(month, leftLastMonth, entries);
         FinsamInstruments.RecordQueueLength(_id, report.QueueLength);
         return Task.FromResult(report);
+    }
+
+    public async Task<ThroughputAnswer> ThroughputAsync(ThroughputQuery query, CancellationToken ct = default)
+    {
+        // Loading validates; a bad scenario or unknown insats surfaces as an exception to the caller.
+        var scenario = query.Scenario.Load();
+        var options = query.Scenario.Options;
+        YearMonth? Month(string? text) => YearMonth.TryParse(text, out var ym) ? ym : null;
+        var result = await Throughput.RunAsync(scenario, query.Insats, query.Capacity, options, Month(query.From), Month(query.To), ct: ct);
+        var required = query.MaxP90WaitMonths is { } wait
+            ? await Throughput.RequiredCapacityAsync(scenario, query.Insats, wait, options, ct: ct)
+            : null;
+        return new ThroughputAnswer(result, required);
     }
 }

@@ -1,0 +1,218 @@
+using System.Security.Cryptography;
+using System.Text;
+using Finsam.Core.Loading;
+using Finsam.Core.Results;
+using Finsam.Core.Simulation;
+using Finsam.Grains.Runs;
+using Finsam.Grains.Simulation;
+using Finsam.Report;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Finsam.Silo.Http;
+
+/// <summary>A problem in a submitted scenario, as the API reports it.</summary>
+public sealed record ApiProblem(string File, int Line, int Column, string Path, string Message);
+
+/// <summary>What a refused request gets: a title and, for scenarios, every problem with its position.</summary>
+public sealed record ApiError(string Title, IReadOnlyList<ApiProblem>? Problems = null);
+
+public sealed record RunAccepted(string RunId, string Status, string Result, string Report);
+
+public sealed record RunStatusResponse(string RunId, string State, int Completed, int Total, string? Scenario, string? Error, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// The HTTP API and the web page, hosted by a silo (or by <c>finsam serve</c> around an embedded one):
+/// submit a scenario, follow a run, fetch its result and report, ask for an insats's throughput.
+/// Bound to loopback unless an API key is set; bodies over the limit get 413, bad scenarios 400 with
+/// every problem, unknown runs 404 — never a 500 for anything a client can send.
+/// </summary>
+public static class FinsamWeb
+{
+    public static IServiceCollection AddFinsamWeb(this IServiceCollection services, HttpOptions options)
+    {
+        options.Validate();
+        services.AddSingleton(options);
+        services.AddSingleton<ScenarioLibrary>();
+        services.AddOpenApi();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        return services;
+    }
+
+    public static WebApplication MapFinsamWeb(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<HttpOptions>();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = e => e is BadHttpRequestException b ? b.StatusCode : 500 });
+        app.MapOpenApi("/openapi/v1.json");
+
+        var page = app.MapGroup("");
+        page.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8")).ExcludeFromDescription();
+        page.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
+        page.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8")).ExcludeFromDescription();
+
+        var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
+        {
+            if (string.IsNullOrEmpty(options.ApiKey)) return await next(ctx);
+            var given = ctx.HttpContext.Request.Headers[HttpOptions.ApiKeyHeader].ToString();
+            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.ApiKey))
+                ? await next(ctx)
+                : Results.Json(new ApiError($"missing or wrong API key: send it in the {HttpOptions.ApiKeyHeader} header"), statusCode: StatusCodes.Status401Unauthorized);
+        });
+
+        api.MapGet("/scenarios", (ScenarioLibrary library) => Results.Ok(library.List()))
+            .WithSummary("The shipped scenarios, with their variants and insatser.");
+
+        api.MapGet("/scenarios/{file}", (string file, ScenarioLibrary library) =>
+                library.Source(file) is { } s ? Results.Text(s.Text, "application/yaml; charset=utf-8") : NotFound($"no scenario '{file}'"))
+            .WithSummary("The YAML text of a shipped scenario.");
+
+        api.MapPost("/runs", SubmitRunAsync)
+            .WithSummary("Start a run: a YAML scenario in the body, or ?scenario=FILE for a shipped one. Returns the run id (202).")
+            .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .Produces<RunAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+
+        api.MapGet("/runs/{id}", async (string id, IGrainFactory grains) =>
+                await grains.GetGrain<IRunGrain>(id).GetStatusAsync() is { State: not RunState.NotStarted } s ? Results.Ok(ToResponse(s)) : NotFound($"no run '{id}'"))
+            .WithSummary("Status and progress of a run.")
+            .Produces<RunStatusResponse>();
+
+        api.MapPost("/runs/{id}/cancel", async (string id, IGrainFactory grains) =>
+            {
+                var run = grains.GetGrain<IRunGrain>(id);
+                if ((await run.GetStatusAsync()).State == RunState.NotStarted) return NotFound($"no run '{id}'");
+                return Results.Ok(ToResponse(await run.CancelAsync()));
+            })
+            .WithSummary("Cancel a run.");
+
+        api.MapGet("/runs/{id}/result", async (string id, IGrainFactory grains) =>
+                await Finished(grains, id) is { } r ? r.Error ?? Results.Text(r.Json!, "application/json; charset=utf-8") : NotFound($"no run '{id}'"))
+            .WithSummary("The run's result.json (every forecast with its interval, monthly series, recorded-vs-forecast).");
+
+        api.MapGet("/runs/{id}/report", async (string id, string? lang, IGrainFactory grains) =>
+            {
+                if (await Finished(grains, id) is not { } r) return NotFound($"no run '{id}'");
+                if (r.Error is not null) return r.Error;
+                return Results.Text(ReportBuilder.Build(ResultWriter.FromJson(r.Json!), ReportBuilder.ParseLanguage(lang)), "text/html; charset=utf-8");
+            })
+            .WithSummary("The board report of a finished run: one self-contained HTML page (?lang=sv|en).");
+
+        api.MapPost("/throughput", ThroughputAsync)
+            .WithSummary("For planners: an insats's expected admissions, exits, occupancy, queue and waits (P50, P90); with maxWait, the places needed to keep the P90 wait under it.")
+            .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .Produces<ThroughputAnswer>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<IResult> SubmitRunAsync(HttpRequest request, IGrainFactory grains, ScenarioLibrary library, HttpOptions options,
+        string? scenario, string? variant, int? replicates, ulong? seed)
+    {
+        var (source, error) = await ReadScenarioAsync(request, library, options, scenario);
+        if (error is not null) return error;
+        if (replicates is { } n && (n < 1 || n > options.MaxReplicates))
+            return BadRequest($"replicates must be between 1 and {options.MaxReplicates}");
+        var runOptions = new RunOptions { Replicates = replicates, Seed = seed };
+        try
+        {
+            ScenarioLoader.Load(source!, variant);
+        }
+        catch (ScenarioException e)
+        {
+            return Invalid(e);
+        }
+        var id = Guid.NewGuid().ToString("N");
+        await grains.GetGrain<IRunGrain>(id).StartAsync(new RunRequest(ScenarioPayload.From(source!, variant, runOptions)));
+        return Results.Json(new RunAccepted(id, $"/api/runs/{id}", $"/api/runs/{id}/result", $"/api/runs/{id}/report"), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ThroughputAsync(HttpRequest request, IGrainFactory grains, ScenarioLibrary library, HttpOptions options,
+        string insats, string? scenario, string? variant, int? replicates, ulong? seed, int? capacity, double? maxWait, string? from, string? to)
+    {
+        var (source, error) = await ReadScenarioAsync(request, library, options, scenario);
+        if (error is not null) return error;
+        if (replicates is { } n && (n < 1 || n > options.MaxReplicates))
+            return BadRequest($"replicates must be between 1 and {options.MaxReplicates}");
+        if (capacity is < 0) return BadRequest("capacity must be 0 or more places");
+        if (maxWait is <= 0) return BadRequest("maxWait must be a positive number of months");
+        foreach (var (name, value) in new[] { ("from", from), ("to", to) })
+            if (value is not null && !Core.Scenarios.YearMonth.TryParse(value, out _)) return BadRequest($"{name} must be a month like 2016-01");
+        try
+        {
+            var loaded = ScenarioLoader.Load(source!, variant);
+            if (!loaded.Insatser.Any(i => i.Id == insats && i.Kind == Core.Scenarios.InsatsKind.Individual))
+                return BadRequest($"no individual insats '{insats}'; the scenario has: {string.Join(", ", loaded.Insatser.Where(i => i.Kind == Core.Scenarios.InsatsKind.Individual).Select(i => i.Id))}");
+        }
+        catch (ScenarioException e)
+        {
+            return Invalid(e);
+        }
+        var query = new ThroughputQuery(ScenarioPayload.From(source!, variant, new RunOptions { Replicates = replicates ?? 100, Seed = seed }), insats, capacity, maxWait, from, to);
+        var answer = await grains.GetGrain<IInsatsGrain>(query.Key).ThroughputAsync(query, request.HttpContext.RequestAborted);
+        return Results.Ok(answer);
+    }
+
+    /// <summary>The scenario of a request: a shipped file (?scenario=) or the YAML body.</summary>
+    private static async Task<(ScenarioSource? Source, IResult? Error)> ReadScenarioAsync(HttpRequest request, ScenarioLibrary library, HttpOptions options, string? shipped)
+    {
+        if (shipped is not null)
+            return library.Source(shipped) is { } s ? (s, null) : (null, NotFound($"no shipped scenario '{shipped}'"));
+        if (request.ContentLength > options.MaxBodyBytes) return (null, TooLarge(options));
+        string text;
+        try
+        {
+            using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge(options));
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, BadRequest("the body is not UTF-8 text; send the scenario's YAML"));
+        }
+        if (string.IsNullOrWhiteSpace(text))
+            return (null, BadRequest("send a scenario: YAML in the body, or ?scenario=FILE for a shipped one (GET /api/scenarios)"));
+        return (library.Uploaded(text, "uploaded.yaml"), null);
+    }
+
+    private static async Task<(string? Json, IResult? Error)?> Finished(IGrainFactory grains, string id)
+    {
+        var run = grains.GetGrain<IRunGrain>(id);
+        var status = await run.GetStatusAsync();
+        if (status.State == RunState.NotStarted) return null;
+        if (status.State != RunState.Completed)
+            return (null, Results.Json(ToResponse(status), statusCode: StatusCodes.Status409Conflict));
+        return (await run.GetResultJsonAsync(), null);
+    }
+
+    private static RunStatusResponse ToResponse(RunStatus s) =>
+        new(s.RunId, s.State.ToString().ToLowerInvariant(), s.Completed, s.Total, s.ScenarioName, s.Error, s.Problems);
+
+    private static IResult Invalid(ScenarioException e) =>
+        Results.Json(new ApiError("the scenario is not valid; nothing was run",
+            e.Diagnostics.Select(d => new ApiProblem(d.Where.File, d.Where.Line, d.Where.Column, d.Path, d.Message)).ToList()),
+            statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult BadRequest(string title) => Results.Json(new ApiError(title), statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult NotFound(string title) => Results.Json(new ApiError(title), statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult TooLarge(HttpOptions o) =>
+        Results.Json(new ApiError($"the body is larger than {o.MaxBodyBytes / 1024} KiB; a scenario file is far smaller"), statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    private static IResult Asset(string name, string contentType)
+    {
+        using var stream = typeof(FinsamWeb).Assembly.GetManifestResourceStream($"Finsam.Silo.Web.{name}")
+            ?? throw new InvalidOperationException($"web asset {name} missing from the build");
+        using var reader = new StreamReader(stream);
+        return Results.Text(reader.ReadToEnd(), contentType);
+    }
+}

@@ -1,0 +1,76 @@
+using Finsam.Core.Loading;
+
+namespace Finsam.Silo.Http;
+
+/// <summary>A shipped scenario as the page lists it.</summary>
+public sealed record ScenarioEntry(string File, string Name, IReadOnlyList<VariantEntry> Variants, IReadOnlyList<InsatsEntry> Insatser);
+
+public sealed record VariantEntry(string Name, string? Description);
+
+public sealed record InsatsEntry(string Id, string Name, string Kind);
+
+/// <summary>
+/// The scenarios folder the web page offers, and the catalogs uploaded scenarios may name
+/// (resolved against the same folder, never outside it).
+/// </summary>
+public sealed class ScenarioLibrary(HttpOptions options)
+{
+    public string? Directory { get; } = Locate(options.Scenarios);
+
+    public IReadOnlyList<ScenarioEntry> List()
+    {
+        if (Directory is null) return [];
+        var entries = new List<ScenarioEntry>();
+        foreach (var path in System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var s = ScenarioLoader.Load(Source(Path.GetFileName(path))!);
+                entries.Add(new ScenarioEntry(Path.GetFileName(path), s.Name,
+                    s.Variants.Select(v => new VariantEntry(v.Name, v.Description)).ToList(),
+                    s.Insatser.Select(i => new InsatsEntry(i.Id, i.Name, i.Kind.ToString().ToLowerInvariant())).ToList()));
+            }
+            catch (ScenarioException)
+            {
+                // A broken file in the folder is not offered; `finsam validate` tells what is wrong.
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>A shipped scenario by file name, or null when there is no such file.</summary>
+    public ScenarioSource? Source(string file)
+    {
+        if (Directory is null || file.Contains('/', StringComparison.Ordinal) || file.Contains('\\', StringComparison.Ordinal) || file.StartsWith('.')) return null;
+        var path = Path.Combine(Directory, file);
+        if (!File.Exists(path)) return null;
+        var source = ScenarioSource.FromFile(path);
+        return source with { FileName = $"scenarios/{file}" };
+    }
+
+    /// <summary>An uploaded scenario, with the catalog it names taken from the scenarios folder.</summary>
+    public ScenarioSource Uploaded(string text, string fileName)
+    {
+        var includes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var catalog = ScenarioSource.FromText(fileName, text).CatalogPath();
+        if (catalog is not null && Directory is not null)
+        {
+            var full = Path.GetFullPath(Path.Combine(Directory, catalog));
+            if (full.StartsWith(Path.GetFullPath(Directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
+                includes[catalog] = File.ReadAllText(full);
+        }
+        return ScenarioSource.FromText(fileName, text, includes);
+    }
+
+    private static string? Locate(string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured)) return System.IO.Directory.Exists(configured) ? Path.GetFullPath(configured) : null;
+        foreach (var start in new[] { System.IO.Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "scenarios");
+                if (File.Exists(Path.Combine(candidate, "example-forbund.yaml"))) return candidate;
+            }
+        return null;
+    }
+}
