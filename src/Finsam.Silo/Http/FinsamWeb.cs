@@ -163,7 +163,7 @@ public static class FinsamWeb
     {
         if (shipped is not null)
             return library.Source(shipped) is { } s ? (s, null) : (null, NotFound($"no shipped scenario '{shipped}'"));
-        if (request.ContentLength > options.MaxBodyBytes) return (null, TooLarge(options));
+        if (request.ContentLength > options.MaxBodyBytes) return (null, TooLarge(request, options));
         string text;
         try
         {
@@ -172,7 +172,7 @@ public static class FinsamWeb
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TooLarge(options));
+            return (null, TooLarge(request, options));
         }
         catch (DecoderFallbackException)
         {
@@ -205,8 +205,15 @@ public static class FinsamWeb
 
     private static IResult NotFound(string title) => Results.Json(new ApiError(title), statusCode: StatusCodes.Status404NotFound);
 
-    private static IResult TooLarge(HttpOptions o) =>
-        Results.Json(new ApiError($"the body is larger than {o.MaxBodyBytes / 1024} KiB; a scenario file is far smaller"), statusCode: StatusCodes.Status413PayloadTooLarge);
+    /// <summary>
+    /// 413, and the connection closed after it: the body was not read, so a client that sent the next request
+    /// on the same connection would otherwise race the server's close ("response ended prematurely").
+    /// </summary>
+    private static IResult TooLarge(HttpRequest request, HttpOptions o)
+    {
+        request.HttpContext.Response.Headers.Connection = "close";
+        return Results.Json(new ApiError($"the body is larger than {o.MaxBodyBytes / 1024} KiB; a scenario file is far smaller"), statusCode: StatusCodes.Status413PayloadTooLarge);
+    }
 
     private static IResult Asset(string name, string contentType)
     {
