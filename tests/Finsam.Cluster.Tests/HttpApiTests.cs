@@ -105,6 +105,21 @@ public sealed class HttpApiTests(WebHostFixture web) : IClassFixture<WebHostFixt
     }
 
     [Fact]
+    public async Task An_uploaded_scenario_is_checked_without_running_it()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(Simulation.RepoRoot, "scenarios", "example-forbund.yaml"));
+        var entry = await (await Http.PostAsync("api/scenarios/inspect", Yaml(text))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Exempelförbundet", entry.GetProperty("name").GetString());
+        Assert.Contains(entry.GetProperty("variants").EnumerateArray(), v => v.GetProperty("name").GetString() == "coach-2fte");
+
+        var response = await Http.PostAsync("api/scenarios/inspect", Yaml(text.Replace("capacity: { places: 8 }", "capacity: { places: -8 }", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray());
+        Assert.True(problem.GetProperty("line").GetInt32() > 0);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsync("api/scenarios/inspect", Yaml(""))).StatusCode);
+    }
+
+    [Fact]
     public async Task An_identity_number_is_refused_and_never_echoed()
     {
         var text = (await File.ReadAllTextAsync(Path.Combine(Simulation.RepoRoot, "scenarios", "example-forbund.yaml"))) + "\n# handläggare 19850312-1234\n";
@@ -159,7 +174,7 @@ public sealed class HttpApiTests(WebHostFixture web) : IClassFixture<WebHostFixt
     {
         var doc = await Http.GetFromJsonAsync<JsonElement>("openapi/v1.json");
         var paths = doc.GetProperty("paths");
-        foreach (var p in new[] { "/api/runs", "/api/runs/{id}", "/api/runs/{id}/result", "/api/runs/{id}/report", "/api/throughput", "/api/scenarios" })
+        foreach (var p in new[] { "/api/runs", "/api/runs/{id}", "/api/runs/{id}/result", "/api/runs/{id}/report", "/api/throughput", "/api/scenarios", "/api/scenarios/inspect" })
             Assert.True(paths.TryGetProperty(p, out _), p);
         var page = await Http.GetStringAsync("");
         Assert.Contains("lang=\"sv\"", page, StringComparison.Ordinal);

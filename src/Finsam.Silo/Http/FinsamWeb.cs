@@ -71,6 +71,25 @@ public static class FinsamWeb
                 library.Source(file) is { } s ? Results.Text(s.Text, "application/yaml; charset=utf-8") : NotFound($"no scenario '{file}'"))
             .WithSummary("The YAML text of a shipped scenario.");
 
+        api.MapPost("/scenarios/inspect", async (HttpRequest request, ScenarioLibrary library, HttpOptions options) =>
+            {
+                var (source, error) = await ReadScenarioAsync(request, library, options, null);
+                if (error is not null) return error;
+                try
+                {
+                    return Results.Ok(ScenarioLibrary.Describe(source!.FileName, ScenarioLoader.Load(source)));
+                }
+                catch (ScenarioException e)
+                {
+                    return Invalid(e);
+                }
+            })
+            .WithSummary("Check an uploaded scenario (YAML body) without running it: its name, variants and insatser (200), or every problem with its position (400).")
+            .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .Produces<ScenarioEntry>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+
         api.MapPost("/runs", SubmitRunAsync)
             .WithSummary("Start a run: a YAML scenario in the body, or ?scenario=FILE for a shipped one. Returns the run id (202).")
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")

@@ -25,10 +25,7 @@ public sealed class ScenarioLibrary(HttpOptions options)
         {
             try
             {
-                var s = ScenarioLoader.Load(Source(Path.GetFileName(path))!);
-                entries.Add(new ScenarioEntry(Path.GetFileName(path), s.Name,
-                    s.Variants.Select(v => new VariantEntry(v.Name, v.Description)).ToList(),
-                    s.Insatser.Select(i => new InsatsEntry(i.Id, i.Name, i.Kind.ToString().ToLowerInvariant())).ToList()));
+                entries.Add(Describe(Path.GetFileName(path), ScenarioLoader.Load(Source(Path.GetFileName(path))!)));
             }
             catch (ScenarioException)
             {
@@ -37,6 +34,12 @@ public sealed class ScenarioLibrary(HttpOptions options)
         }
         return entries;
     }
+
+    /// <summary>What the page shows of a scenario: its name, variants and insatser.</summary>
+    public static ScenarioEntry Describe(string file, Core.Scenarios.Scenario s) =>
+        new(file, s.Name,
+            s.Variants.Select(v => new VariantEntry(v.Name, v.Description)).ToList(),
+            s.Insatser.Select(i => new InsatsEntry(i.Id, i.Name, i.Kind.ToString().ToLowerInvariant())).ToList());
 
     /// <summary>A shipped scenario by file name, or null when there is no such file.</summary>
     public ScenarioSource? Source(string file)
