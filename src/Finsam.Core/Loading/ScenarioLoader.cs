@@ -30,6 +30,13 @@ public static class ScenarioLoader
     /// <summary>Checks the base scenario and every variant; returns all problems (empty when valid).</summary>
     public static IReadOnlyList<Diagnostic> Validate(ScenarioSource source)
     {
+        // An overlay fitted with a variant is checked with that variant only.
+        if (source.Overlay is { } ov && OverlayVariant(ov) is { } fitted)
+        {
+            var one = new DiagnosticBag();
+            new Builder(source, one).Build(fitted);
+            return one.Sorted();
+        }
         var bag = new DiagnosticBag();
         var scenario = new Builder(source, bag).Build(null);
         if (scenario is not null && !bag.HasErrors)
@@ -42,6 +49,23 @@ public static class ScenarioLoader
                     bag.Add(d.Where, d.Path, d.Path.StartsWith("variants", StringComparison.Ordinal) ? d.Message : $"{d.Message} (with variant '{v.Name}')");
             }
         return bag.Sorted();
+    }
+
+    /// <summary>The variant an overlay names (it was fitted with), if it is readable and names one.</summary>
+    public static string? OverlayVariant(OverlaySource overlay)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(overlay.Text));
+            return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root
+                && root.Children.TryGetValue(new YamlScalarNode("variant"), out var v) && v is YamlScalarNode { Value: { Length: > 0 } name }
+                ? name.Trim() : null;
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private sealed class Builder(ScenarioSource source, DiagnosticBag bag)
@@ -67,6 +91,7 @@ public static class ScenarioLoader
             if (root is null) return null;
 
             var variants = ReadVariants(root, variant);
+            var overlay = source.Overlay is { } ov ? ApplyOverlay(root, ov, variant) : null;
             var top = new MapView(_r, root, "");
             var version = top.Int("finsam");
             if (version is not null and not 1)
@@ -159,6 +184,7 @@ public static class ScenarioLoader
                 Name = name,
                 Source = citation,
                 Variant = variant,
+                Overlay = overlay,
                 Start = _start,
                 Months = _months,
                 Seed = seed,
@@ -318,10 +344,51 @@ public static class ScenarioLoader
         }
 
         /// <summary>
+        /// Applies an overlay file's <c>set:</c> overrides to the tree, after the variant. Problems in the
+        /// overlay — and in the values it sets, wherever the scenario reads them — name the overlay's file,
+        /// line and column. Returns the overlay's file name.
+        /// </summary>
+        private string ApplyOverlay(YamlMappingNode root, OverlaySource overlay, string? variant)
+        {
+            var r = new YamlReader(overlay.FileName, bag);
+            var tree = Parse(r, overlay.Text);
+            if (tree is null) return overlay.FileName;
+            var top = new MapView(r, tree, "");
+            var version = top.Int("finsam_overlay", required: true);
+            if (version is not null and not 1)
+                r.Error(top.Get("finsam_overlay")!, "finsam_overlay", $"unsupported overlay version {version}; this Finsam reads version 1");
+            var baseFile = top.Str("base", required: true);
+            if (baseFile is not null && !string.Equals(Path.GetFileName(baseFile), Path.GetFileName(source.FileName), StringComparison.Ordinal))
+                r.Error(top.Get("base")!, "base", $"the overlay was made for '{baseFile}', not for '{Path.GetFileName(source.FileName)}'");
+            top.Str("source", required: true);
+            var fitted = top.Str("variant");
+            if (fitted is not null && fitted != variant)
+                r.Error(top.Get("variant")!, "variant", variant is null
+                    ? $"the overlay was fitted with variant '{fitted}': run it with --variant {fitted}"
+                    : $"the overlay was fitted with variant '{fitted}', not '{variant}'");
+            top.Str("note");
+            var set = top.Get("set");
+            if (set is not YamlMappingNode setMap || setMap.Children.Count == 0)
+            {
+                if (top.Has("set") || set is not null) r.Error(set ?? tree, "set", "an overlay needs 'set:' with at least one 'path: value' override");
+                else r.Error(tree, "set", "missing required field 'set'");
+            }
+            top.Done();
+            if (set is not YamlMappingNode map) return overlay.FileName;
+            _r.Adopt(map, overlay.FileName);
+            foreach (var (pathNode, value) in map.Children)
+            {
+                var path = ((YamlScalarNode)pathNode).Value ?? "";
+                ApplyOverride(root, path, pathNode, value, $"set.{path}", "the overlay");
+            }
+            return overlay.FileName;
+        }
+
+        /// <summary>
         /// Replaces the node at a path such as <c>insatser[spira].capacity.fte</c> or
         /// <c>budget.years[2017].shares</c>. List items are chosen by id, year or name, or by index.
         /// </summary>
-        private void ApplyOverride(YamlMappingNode root, string path, YamlNode pathNode, YamlNode value, string fieldPath)
+        private void ApplyOverride(YamlMappingNode root, string path, YamlNode pathNode, YamlNode value, string fieldPath, string who = "the variant")
         {
             YamlNode current = root;
             var segments = path.Split('.');
@@ -342,7 +409,7 @@ public static class ScenarioLoader
                 }
                 if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(seg), out var child))
                 {
-                    _r.Error(pathNode, fieldPath, $"the variant overrides '{path}', but the scenario has no field '{string.Join('.', segments[..(s + 1)])}'");
+                    _r.Error(pathNode, fieldPath, $"{who} overrides '{path}', but the scenario has no field '{string.Join('.', segments[..(s + 1)])}'");
                     return;
                 }
                 var last = s == segments.Length - 1;
@@ -360,7 +427,7 @@ public static class ScenarioLoader
                 var index = FindItem(seq, selector);
                 if (index < 0)
                 {
-                    _r.Error(pathNode, fieldPath, $"the variant overrides '{path}', but '{seg}' has no item '{selector}'");
+                    _r.Error(pathNode, fieldPath, $"{who} overrides '{path}', but '{seg}' has no item '{selector}'");
                     return;
                 }
                 if (last) { seq.Children[index] = value; return; }

@@ -11,6 +11,8 @@ public sealed record Scenario
     public string? Source { get; init; }
     /// <summary>The variant applied, or null for the base scenario.</summary>
     public string? Variant { get; init; }
+    /// <summary>The overlay file applied after the variant (fitted values), or null.</summary>
+    public string? Overlay { get; init; }
     public required YearMonth Start { get; init; }
     public required int Months { get; init; }
     public required ulong Seed { get; init; }
