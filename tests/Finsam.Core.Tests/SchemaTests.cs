@@ -72,6 +72,7 @@ public sealed partial class SchemaTests
         { "budget.lines[0]", "budgetLine" },
         { "budget.years[0]", "budgetYear" },
         { "target_groups[0]", "targetGroup" },
+        { "exit_models[0]", "exitModel" },
         { "referrals[0]", "referral" },
         { "insatser[0]", "insats" },
         { "insatser[3]", "insats" },

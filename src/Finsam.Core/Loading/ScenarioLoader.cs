@@ -80,6 +80,7 @@ public static class ScenarioLoader
         private readonly HashSet<string> _occupations = new(StringComparer.Ordinal);
         private readonly HashSet<string> _payers = new(StringComparer.Ordinal);
         private readonly HashSet<string> _ages = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _exitModels = new(StringComparer.Ordinal);
         private YearMonth _start;
         private int _months;
         // False when the horizon could not be read: checks against it would only report follow-on noise.
@@ -140,6 +141,7 @@ public static class ScenarioLoader
                     && c is YamlMappingNode cm && cm.Children.ContainsKey(new YamlScalarNode("fte"));
             }
             CollectIds(top.Get("target_groups"), "target_groups", id => _groups.Add(id));
+            CollectIds(top.Get("exit_models"), "exit_models", id => _exitModels.Add(id));
             var budgetNode = top.Get("budget") as YamlMappingNode;
             if (budgetNode is not null && budgetNode.Children.TryGetValue(new YamlScalarNode("lines"), out var linesNode))
                 CollectIds(linesNode, "budget.lines", id => _lines.Add(id));
@@ -165,6 +167,7 @@ public static class ScenarioLoader
             var parties = ReadParties(top);
             var budget = ReadBudget(top, parties);
             var groups = top.List("target_groups", required: true).Select(ReadTargetGroup).OfType<TargetGroup>().ToList();
+            var exitModels = top.List("exit_models").Select(m => ReadExitModel(m, occupations)).OfType<ExitModel>().ToList();
             var insatser = top.List("insatser", required: true).Select(ReadInsats).OfType<Insats>().ToList();
             var referrals = ReadReferrals(top);
             var baseline = ReadBaseline(top);
@@ -200,6 +203,7 @@ public static class ScenarioLoader
                 Baseline = baseline,
                 Recorded = recorded,
                 Variants = variants,
+                ExitModels = exitModels,
             };
         }
 
@@ -845,7 +849,16 @@ public static class ScenarioLoader
             }
             var eligibility = ReadEligibility(m.Child("eligibility"));
             var duration = ReadDuration(m.Child("duration", required: true));
-            var exits = m.Mix("exits", _occupations.Contains, "occupation", required: true);
+            Mix? exits = null;
+            string? exitModel = null;
+            if (m.Get("exits") is YamlMappingNode { Children.Count: 1 } em && em.Children.First().Key is YamlScalarNode { Value: "model" })
+            {
+                var ex = m.Child("exits")!;
+                exitModel = ex.Str("model", required: true);
+                if (!Ref(_exitModels, exitModel, ex.Get("model"), ex.Sub("model"), "exit model")) exitModel = null;
+                ex.Done();
+            }
+            else exits = m.Mix("exits", _occupations.Contains, "occupation", required: true);
             Param? dropout = null;
             string? dropoutTo = null;
             if (m.Get("dropout") is YamlMappingNode dm && !YamlReader.IsDistribution(dm))
@@ -875,7 +888,7 @@ public static class ScenarioLoader
             return insats with
             {
                 Places = places, Fte = fte, Caseload = caseload, CostPerPlaceMonth = perPlace, CostPerFteYear = perFte,
-                Eligibility = eligibility, Duration = duration, Exits = exits, Dropout = dropout, DropoutTo = dropoutTo,
+                Eligibility = eligibility, Duration = duration, Exits = exits, ExitModel = exitModel, Dropout = dropout, DropoutTo = dropoutTo,
                 GiveUp = giveUp, Chains = chains,
             };
         }
@@ -892,6 +905,62 @@ public static class ScenarioLoader
                 return null;
             }
             return p;
+        }
+
+        /// <summary>
+        /// <c>exit_models[]</c>: <c>{ id, rows: { start occupation: mix, …, default: mix } }</c>. The default row
+        /// is needed unless every occupation has its own row.
+        /// </summary>
+        private ExitModel? ReadExitModel(MapView m, IReadOnlyList<Occupation> occupations)
+        {
+            var id = m.Str("id", required: true);
+            m.Str("name");
+            m.Str("description");
+            m.Str("source");
+            m.Str("note");
+            var rows = m.Child("rows", required: true);
+            var list = new List<ExitRow>();
+            Mix? fallback = null;
+            var ok = rows is not null;
+            if (rows is not null)
+            {
+                foreach (var (k, _) in rows.Node.Children)
+                {
+                    var start = ((YamlScalarNode)k).Value ?? "";
+                    if (start == "default")
+                    {
+                        fallback = rows.Mix("default", _occupations.Contains, "occupation");
+                        ok &= fallback is not null;
+                        continue;
+                    }
+                    if (!Ref(_occupations, start, k, rows.Sub(start), "start occupation"))
+                    {
+                        rows.Get(start);
+                        ok = false;
+                        continue;
+                    }
+                    var mix = rows.Mix(start, _occupations.Contains, "occupation");
+                    if (mix is null) ok = false;
+                    else list.Add(new ExitRow(start, mix));
+                }
+                if (rows.Node.Children.Count == 0)
+                {
+                    _r.Error(rows.Node, rows.Path, "an exit model needs at least one row: 'start occupation: mix of exit occupations', or 'default: mix'");
+                    ok = false;
+                }
+                else if (ok && fallback is null)
+                {
+                    var missing = occupations.Select(o => o.Id).Where(o => list.All(r => r.Start != o)).ToList();
+                    if (missing.Count > 0)
+                    {
+                        _r.Error(rows.Node, rows.Path, $"missing 'default': a row for people admitted in any other occupation ({string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")})");
+                        ok = false;
+                    }
+                }
+                rows.Done();
+            }
+            m.Done();
+            return id is null || !ok ? null : new ExitModel(id, list, fallback);
         }
 
         private Eligibility ReadEligibility(MapView? m)

@@ -28,6 +28,8 @@ public sealed record Scenario
     public required IReadOnlyList<BaselineTransition> Baseline { get; init; }
     public required IReadOnlyList<RecordedResult> Recorded { get; init; }
     public required IReadOnlyList<VariantInfo> Variants { get; init; }
+    /// <summary>Exit destinations by occupation at admission, shared by the insatser that name them.</summary>
+    public IReadOnlyList<ExitModel> ExitModels { get; init; } = [];
 
     public YearMonth End => Start.AddMonths(Months - 1);
 }
@@ -108,7 +110,10 @@ public sealed record Insats
     public YearMonth? Stop { get; init; }
     public Eligibility Eligibility { get; init; } = Eligibility.Anyone;
     public DurationSpec? Duration { get; init; }
+    /// <summary>Destination mix of a planned exit; null when the insats uses <see cref="ExitModel"/>.</summary>
     public Mix? Exits { get; init; }
+    /// <summary>Id of a scenario-level exit model: the destination depends on the occupation at admission.</summary>
+    public string? ExitModel { get; init; }
     public Param? Dropout { get; init; }
     public string? DropoutTo { get; init; }
     public Param? GiveUp { get; init; }
@@ -127,6 +132,23 @@ public sealed record Effect(
     IReadOnlyDictionary<string, Param> Exits,
     string? TransitionFrom, string? TransitionTo, Param? Transition,
     int RampMonths);
+
+/// <summary>
+/// Exit destinations that depend on the participant's occupation at admission: one mix of exit
+/// occupations per start occupation, and a default for start occupations without their own row.
+/// </summary>
+public sealed record ExitModel(string Id, IReadOnlyList<ExitRow> Rows, Mix? Default)
+{
+    /// <summary>The mix for someone admitted in <paramref name="startOccupation"/>: its row, else the default.</summary>
+    public Mix For(string startOccupation)
+    {
+        foreach (var r in Rows) if (r.Start == startOccupation) return r.Exits;
+        return Default ?? throw new InvalidOperationException($"exit model '{Id}' has no row for '{startOccupation}' and no default");
+    }
+}
+
+/// <summary>One row of an exit model: exit destinations of people admitted in occupation <see cref="Start"/>.</summary>
+public sealed record ExitRow(string Start, Mix Exits);
 
 /// <summary>Monthly probability that someone outside any insats moves from one income state to another.</summary>
 public sealed record BaselineTransition(string From, string To, Param Monthly);
