@@ -79,6 +79,8 @@ public sealed partial class SchemaTests
         { "insatser[0].capacity", "capacity" },
         { "insatser[0].eligibility", "eligibility" },
         { "insatser[0].chains[0]", "chain" },
+        { "insatser[0].goal", "exitGoal" },
+        { "insatser[0].goal.exits[0]", "goalPart" },
         { "insatser[3].effects[0]", "effect" },
         { "insatser[3].effects[1].transition", "transition" },
         { "baseline", "baseline" },

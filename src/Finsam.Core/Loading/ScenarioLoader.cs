@@ -802,7 +802,7 @@ public static class ScenarioLoader
             if (intakeStop is not null && stop is not null && stop < intakeStop)
                 _r.Error(m.Get("intake_stop")!, m.Sub("intake_stop"), $"intake_stop {intakeStop} is after stop {stop}");
 
-            var individualKeys = new[] { "capacity", "eligibility", "duration", "exits", "dropout", "give_up", "chains" };
+            var individualKeys = new[] { "capacity", "eligibility", "duration", "exits", "dropout", "give_up", "chains", "goal" };
             var structuralKeys = new[] { "effects" };
             if (kind is not null)
                 foreach (var key in kind == InsatsKind.Individual ? structuralKeys : individualKeys)
@@ -883,13 +883,14 @@ public static class ScenarioLoader
             }
             if (chains.Sum(c => c.Probability.Dist.Upper) > 1 + 1e-9 && m.Get("chains") is { } cn)
                 _r.Error(cn, m.Sub("chains"), $"chain probabilities can sum to {YamlReader.Fmt(chains.Sum(c => c.Probability.Dist.Upper))}, more than 1");
+            var goal = ReadGoal(m.Child("goal"));
             m.Done();
             if (id is null) return null;
             return insats with
             {
                 Places = places, Fte = fte, Caseload = caseload, CostPerPlaceMonth = perPlace, CostPerFteYear = perFte,
                 Eligibility = eligibility, Duration = duration, Exits = exits, ExitModel = exitModel, Dropout = dropout, DropoutTo = dropoutTo,
-                GiveUp = giveUp, Chains = chains,
+                GiveUp = giveUp, Chains = chains, Goal = goal,
             };
         }
 
@@ -961,6 +962,47 @@ public static class ScenarioLoader
             }
             m.Done();
             return id is null || !ok ? null : new ExitModel(id, list, fallback);
+        }
+
+        /// <summary><c>goal: { source, exits: [ { share, to: [occupations] } ] }</c>: shares summing to at most 1, disjoint groups.</summary>
+        private ExitGoal? ReadGoal(MapView? g)
+        {
+            if (g is null) return null;
+            var src = g.Str("source");
+            g.Str("note");
+            var parts = new List<GoalPart>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var ok = true;
+            var list = g.List("exits", required: true, idKey: "share");
+            foreach (var p in list)
+            {
+                var share = p.Number("share", required: true, min: 0, max: 1);
+                var to = p.Names("to");
+                if (!p.Has("to")) _r.Error(p.Node, p.Sub("to"), "missing required field 'to'");
+                var names = new List<string>();
+                foreach (var (name, node) in to)
+                {
+                    if (!Ref(_occupations, name, node, p.Sub("to"), "occupation")) { ok = false; continue; }
+                    if (!seen.Add(name)) { _r.Error(node, p.Sub("to"), $"'{name}' is already in another part of the goal"); ok = false; }
+                    names.Add(name);
+                }
+                p.Str("note");
+                p.Done();
+                if (share is null || names.Count == 0) { ok = false; continue; }
+                parts.Add(new GoalPart(share.Value, names));
+            }
+            if (g.Get("exits") is YamlSequenceNode { Children.Count: 0 } empty)
+            {
+                _r.Error(empty, g.Sub("exits"), "a goal needs at least one part: { share, to: [occupations] }");
+                ok = false;
+            }
+            if (ok && parts.Sum(p => p.Share) > 1 + 1e-3 && g.Get("exits") is { } en)
+            {
+                _r.Error(en, g.Sub("exits"), $"the goal's shares sum to {YamlReader.Fmt(parts.Sum(p => p.Share))}, more than 1");
+                ok = false;
+            }
+            g.Done();
+            return ok ? new ExitGoal(parts, src) : null;
         }
 
         private Eligibility ReadEligibility(MapView? m)

@@ -118,6 +118,8 @@ public sealed record Insats
     public string? DropoutTo { get; init; }
     public Param? GiveUp { get; init; }
     public IReadOnlyList<Chain> Chains { get; init; } = [];
+    /// <summary>The insats's own stated exit goal, if it had one (a baseline for the backtest; the engine ignores it).</summary>
+    public ExitGoal? Goal { get; init; }
     public IReadOnlyList<Effect> Effects { get; init; } = [];
 }
 
@@ -146,6 +148,15 @@ public sealed record ExitModel(string Id, IReadOnlyList<ExitRow> Rows, Mix? Defa
         return Default ?? throw new InvalidOperationException($"exit model '{Id}' has no row for '{startOccupation}' and no default");
     }
 }
+
+/// <summary>
+/// A stated exit goal: shares of exits that should reach groups of occupations ("50 % to work,
+/// 20 % to studies"). What the parts leave over is not a goal: it is the rest.
+/// </summary>
+public sealed record ExitGoal(IReadOnlyList<GoalPart> Parts, string? Source);
+
+/// <summary>One part of a goal: a share of exits to any of the listed occupations.</summary>
+public sealed record GoalPart(double Share, IReadOnlyList<string> To);
 
 /// <summary>One row of an exit model: exit destinations of people admitted in occupation <see cref="Start"/>.</summary>
 public sealed record ExitRow(string Start, Mix Exits);
