@@ -154,8 +154,11 @@ public static class Calibrator
                 var scaled = ParamScaling.Scale(q.Dist, s, p.FieldMin, p.FieldMax);
                 entries.Add(new OverlayEntry(q.Key, OverlayWriter.Yaml(scaled),
                     k > 0 ? null : $"{p.Insats}: {p.What} × {s:0.###}{(p.Params.Count > 1 ? $" (all {p.Params.Count} flows)" : "")} (Nelder–Mead, common random numbers)"));
-                fitted.Add(new FittedValue(q.Key, p.Insats, p.What, "Nelder–Mead on its scale", Describe(q.Dist), Describe(scaled), null));
             }
+            var what = p.Params.Count > 1 ? $"{p.What} ({p.Params.Count} flows)" : p.What;
+            fitted.Add(new FittedValue(p.Params[0].Key, p.Insats, what, "Nelder–Mead, common random numbers",
+                $"mean {Fmt(p.Params.Sum(q => q.Dist.Mean))}",
+                $"mean {Fmt(p.Params.Sum(q => ParamScaling.Scale(q.Dist, s, p.FieldMin, p.FieldMax).Mean))} (× {s:0.###})", null));
         }
 
         // 2. Exit destinations.
@@ -351,9 +354,7 @@ public static class Calibrator
 
     // ------------------------------------------------------------------ descriptions
 
-    private static string Fmt(double v) => OverlayWriter.Num(Math.Round(v, 2));
-
-    private static string Describe(Distribution d) => $"{OverlayWriter.Yaml(d)} (mean {Fmt(d.Mean)})";
+    private static string Fmt(double v) => OverlayWriter.Num(v < 0.1 ? v : Math.Round(v, 2));
 
     public static string Describe(Mix m)
     {

@@ -14,7 +14,8 @@ public static partial class OverlayWriter
     public static string Write(string baseFile, string source, string? variant, IEnumerable<OverlayEntry> entries, string? note = null)
     {
         var sb = new StringBuilder();
-        sb.Append("# Scenario overlay: apply with  finsam run ").Append(baseFile).Append(" --overlay <this file>").Append('\n');
+        sb.Append("# Scenario overlay (docs/scenario-format.md §12). Apply it with: finsam run SCENARIO --overlay THIS-FILE\n");
+        sb.Append("# where SCENARIO is the file named by 'base' (relative to this file).\n");
         sb.Append("finsam_overlay: 1\n");
         sb.Append("base: ").Append(Scalar(baseFile, block: true)).Append('\n');
         sb.Append("source: ").Append(Quote(source)).Append('\n');
