@@ -44,9 +44,11 @@ public static class CalibrateCommand
             }
             var source = read!;
             var chosen = parse.GetValue(variant);
+            ulong scenarioSeed;
             try
             {
                 var scenario = ScenarioLoader.Load(source, chosen);
+                scenarioSeed = scenario.Seed;
                 if (scenario.Recorded.Count == 0)
                 {
                     console.MarkupLine("[yellow]The scenario has no recorded results: there is nothing to calibrate against.[/]");
@@ -62,7 +64,6 @@ public static class CalibrateCommand
             var outFile = parse.GetValue(output);
             var baseRef = outFile is null ? Path.GetFileName(path.FullName)
                 : Path.GetRelativePath(Path.GetDirectoryName(outFile.FullName)!, path.FullName).Replace('\\', '/');
-            var scenarioSeed = ScenarioLoader.Load(source, chosen).Seed;
             var s = parse.GetValue(seed) ?? scenarioSeed;
             var options = new CalibrationOptions
             {
