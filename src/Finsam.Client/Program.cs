@@ -20,6 +20,8 @@ public static class Program
         {
             RunCommand.Create(console, backends),
             ValidateCommand.Create(console),
+            CalibrateCommand.Create(console),
+            BacktestCommand.Create(console),
             BenchCommand.Create(console),
             DbCommand.Create(console, backends),
             ClusterCommand.Create(console, backends),

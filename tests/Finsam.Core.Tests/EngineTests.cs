@@ -22,6 +22,34 @@ public class EngineTests
     }
 
     [Fact]
+    public void An_exit_model_sends_each_participant_to_the_row_of_their_occupation_at_admission()
+    {
+        // Sick starters all leave for work, working starters all leave sick: exits mirror starts exactly.
+        var t = new TinyScenario
+        {
+            TargetGroup = "{ id: g, income: { Sjukpenning: 1 }, occupation: { Sjuk: 0.6, Arbetande: 0.4 } }",
+            Referrals = "[ { from: FK, target_group: g, to: a, rate: 20, stop: 2020-10 } ]",
+            Extra = """
+                exit_models:
+                  - id: flip
+                    rows: { Sjuk: { Arbetande: 1 }, Arbetande: { Sjuk: 1 } }
+                """,
+        };
+        t.Insatser = t.Insatser.Replace("capacity: { places: 10 }", "capacity: { places: 100 }")
+            .Replace("{ distribution: geometric, mean: 5 }", "{ distribution: fixed, months: 1 }")
+            .Replace("exits: { Arbetande: 1 }", "exits: { model: flip }");
+        var run = t.Run(replicates: 5, shards: 3);
+        int arbetande = run.Index.OccupationIndex("Arbetande"), sjuk = run.Index.OccupationIndex("Sjuk"), nO = run.Index.Occupations.Length;
+        foreach (var r in run.Replicates)
+        {
+            int Sum(int[] a, int o) => Enumerable.Range(0, 24).Sum(m => a[m * nO + o]);
+            Assert.True(Sum(r.StartOccupation, sjuk) > 50 && Sum(r.StartOccupation, arbetande) > 30);
+            Assert.Equal(Sum(r.StartOccupation, sjuk), Sum(r.ExitOccupation, arbetande));
+            Assert.Equal(Sum(r.StartOccupation, arbetande), Sum(r.ExitOccupation, sjuk));
+        }
+    }
+
+    [Fact]
     public void Fixed_five_month_stays_admit_exactly_two_a_month_in_steady_state()
     {
         var t = new TinyScenario { Horizon = "{ start: 2020-01, months: 40 }", Replicates = 3 };

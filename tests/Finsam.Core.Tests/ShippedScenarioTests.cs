@@ -59,5 +59,26 @@ public class ShippedScenarioTests
         }
     }
 
+    public static TheoryData<string> Overlays()
+    {
+        var data = new TheoryData<string>();
+        var dir = Path.Combine(Repo.Scenarios, "overlays");
+        if (Directory.Exists(dir))
+            foreach (var path in Directory.GetFiles(dir, "*.yaml").Order(StringComparer.Ordinal)) data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    /// <summary>A shipped overlay (fitted values) still fits the scenario it names: every path and value loads.</summary>
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Shipped_overlays_validate_against_their_base(string file)
+    {
+        var overlay = Path.Combine(Repo.Scenarios, "overlays", file);
+        var base_ = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(overlay), @"(?m)^base:\s*""?(?<p>[^""\r\n]+)""?").Groups["p"].Value;
+        var scenario = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(overlay)!, base_));
+        var problems = ScenarioLoader.Validate(ScenarioSource.FromFile(scenario).WithOverlay(overlay));
+        Assert.True(problems.Count == 0, $"{file}:\n{string.Join("\n", problems)}");
+    }
+
     private static ScenarioSource Source(string file) => ScenarioSource.FromFile(Path.Combine(Repo.Scenarios, file));
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Finsam.Core.Loading;
 
 namespace Finsam.Client.Commands;
 
@@ -26,6 +27,20 @@ public static class CommonOptions
     {
         Description = "Random seed (default: the scenario's 'seed'). The same seed gives identical numbers.",
     };
+
+    public static Option<FileInfo?> Overlay() => new("--overlay")
+    {
+        Description = "Apply a scenario overlay after the variant (fitted values written by 'finsam calibrate'; see docs/scenario-format.md §12).",
+    };
+
+    /// <summary>Reads the scenario and, if given, its overlay; a missing file is reported as a diagnostic.</summary>
+    public static (ScenarioSource? Source, Diagnostic? Missing) ReadSource(FileInfo file, FileInfo? overlay)
+    {
+        if (!file.Exists) return (null, new Diagnostic(new SourcePos(file.ToString(), 0, 0), "", "file not found"));
+        if (overlay is not null && !overlay.Exists) return (null, new Diagnostic(new SourcePos(overlay.ToString(), 0, 0), "", "overlay file not found"));
+        var source = ScenarioSource.FromFile(file.FullName);
+        return (overlay is null ? source : source.WithOverlay(overlay.FullName), null);
+    }
 
     public static Option<DirectoryInfo?> Out() => new("--out", "-o")
     {

@@ -19,12 +19,13 @@ public static class RunCommand
         var replicates = CommonOptions.Replicates();
         var seed = CommonOptions.Seed();
         var outDir = CommonOptions.Out();
+        var overlay = CommonOptions.Overlay();
         var report = new Option<bool>("--report") { Description = "Also write the board report, report.html, next to result.json (needs --out)." };
         var lang = ReportCommand.Language();
         var runId = new Option<string?>("--run-id") { Description = "Name the run (on a cluster its result stays stored under this id; see 'finsam result')." };
         var cmd = new Command("run", "Run a scenario: forecast people served, exits, income states, waits and what each party pays, with 90 % intervals over Monte Carlo replicates.")
         {
-            file, variant, replicates, seed, outDir, runId, report, lang,
+            file, variant, overlay, replicates, seed, outDir, runId, report, lang,
         };
         backends.AddTo(cmd);
         cmd.Validators.Add(r =>
@@ -33,13 +34,13 @@ public static class RunCommand
         });
         cmd.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(file)!;
-            if (!path.Exists)
+            var (read, missing) = CommonOptions.ReadSource(parse.GetValue(file)!, parse.GetValue(overlay));
+            if (missing is not null)
             {
-                DiagnosticPrinter.Write(console, [new Diagnostic(new SourcePos(path.ToString(), 0, 0), "", "file not found")], null);
+                DiagnosticPrinter.Write(console, [missing], null);
                 return ValidateCommand.InvalidScenario;
             }
-            var source = ScenarioSource.FromFile(path.FullName);
+            var source = read!;
             var chosen = parse.GetValue(variant);
             Scenario scenario;
             try

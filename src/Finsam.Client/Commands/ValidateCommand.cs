@@ -13,21 +13,23 @@ public static class ValidateCommand
     public static Command Create(IAnsiConsole console)
     {
         var file = CommonOptions.ScenarioFile();
-        var cmd = new Command("validate", "Check a scenario file and every variant in it. Lists every problem with file, line, column and field; exit code 2 when there is any.")
+        var overlay = CommonOptions.Overlay();
+        var cmd = new Command("validate", "Check a scenario file and every variant in it (with --overlay, the overlay applied to each). Lists every problem with file, line, column and field; exit code 2 when there is any.")
         {
-            file,
+            file, overlay,
         };
         cmd.SetAction(parse =>
         {
-            var path = parse.GetValue(file)!;
-            var (source, problems) = Check(path.FullName, path.ToString());
+            var (source, missing) = CommonOptions.ReadSource(parse.GetValue(file)!, parse.GetValue(overlay));
+            var problems = missing is not null ? [missing] : ScenarioLoader.Validate(source!);
             if (problems.Count > 0)
             {
                 DiagnosticPrinter.Write(console, problems, source);
                 return InvalidScenario;
             }
-            var scenario = ScenarioLoader.Load(source!);
-            console.MarkupLineInterpolated($"[green]valid[/]: {scenario.Name} — {scenario.Parties.Count} parties, {scenario.Insatser.Count} insatser, {scenario.Referrals.Count} referral flows, {scenario.Recorded.Count} recorded results, {scenario.Variants.Count} variants");
+            var fitted = source!.Overlay is { } ov ? ScenarioLoader.OverlayVariant(ov) : null;
+            var scenario = ScenarioLoader.Load(source, fitted);
+            console.MarkupLineInterpolated($"[green]valid[/]: {scenario.Name} — {scenario.Parties.Count} parties, {scenario.Insatser.Count} insatser, {scenario.Referrals.Count} referral flows, {scenario.Recorded.Count} recorded results, {scenario.Variants.Count} variants{(scenario.Overlay is null ? "" : $", overlay {scenario.Overlay}")}");
             return 0;
         });
         return cmd;

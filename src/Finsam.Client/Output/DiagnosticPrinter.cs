@@ -24,6 +24,7 @@ public static class DiagnosticPrinter
     {
         if (source is null || where.Line <= 0) return null;
         string? text = where.File == source.FileName ? source.Text
+            : where.File == source.Overlay?.FileName ? source.Overlay.Text
             : source.Includes.FirstOrDefault(kv => where.File.EndsWith(kv.Key.Replace("../", "", StringComparison.Ordinal), StringComparison.Ordinal)).Value;
         if (text is null) return null;
         var lines = text.Split('\n');

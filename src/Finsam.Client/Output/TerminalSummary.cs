@@ -9,7 +9,7 @@ public static class TerminalSummary
     public static void Write(IAnsiConsole console, RunSummary s)
     {
         var r = s.Run;
-        console.Write(new Rule($"[bold]{Markup.Escape(r.Scenario)}[/]{(r.Variant is null ? "" : $" · variant [yellow]{Markup.Escape(r.Variant)}[/]")}").LeftJustified());
+        console.Write(new Rule($"[bold]{Markup.Escape(r.Scenario)}[/]{(r.Variant is null ? "" : $" · variant [yellow]{Markup.Escape(r.Variant)}[/]")}{(r.Overlay is null ? "" : $" · overlay [yellow]{Markup.Escape(r.Overlay)}[/]")}").LeftJustified());
         console.MarkupLineInterpolated($"[grey]{r.Start} – {r.End} ({r.Months} months) · {r.Replicates} replicates · seed {r.Seed} · {r.Interval}[/]");
         console.WriteLine();
 

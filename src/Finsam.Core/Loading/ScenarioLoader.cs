@@ -30,6 +30,13 @@ public static class ScenarioLoader
     /// <summary>Checks the base scenario and every variant; returns all problems (empty when valid).</summary>
     public static IReadOnlyList<Diagnostic> Validate(ScenarioSource source)
     {
+        // An overlay fitted with a variant is checked with that variant only.
+        if (source.Overlay is { } ov && OverlayVariant(ov) is { } fitted)
+        {
+            var one = new DiagnosticBag();
+            new Builder(source, one).Build(fitted);
+            return one.Sorted();
+        }
         var bag = new DiagnosticBag();
         var scenario = new Builder(source, bag).Build(null);
         if (scenario is not null && !bag.HasErrors)
@@ -44,6 +51,23 @@ public static class ScenarioLoader
         return bag.Sorted();
     }
 
+    /// <summary>The variant an overlay names (it was fitted with), if it is readable and names one.</summary>
+    public static string? OverlayVariant(OverlaySource overlay)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(overlay.Text));
+            return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root
+                && root.Children.TryGetValue(new YamlScalarNode("variant"), out var v) && v is YamlScalarNode { Value: { Length: > 0 } name }
+                ? name.Trim() : null;
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private sealed class Builder(ScenarioSource source, DiagnosticBag bag)
     {
         private readonly YamlReader _r = new(source.FileName, bag);
@@ -56,6 +80,7 @@ public static class ScenarioLoader
         private readonly HashSet<string> _occupations = new(StringComparer.Ordinal);
         private readonly HashSet<string> _payers = new(StringComparer.Ordinal);
         private readonly HashSet<string> _ages = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _exitModels = new(StringComparer.Ordinal);
         private YearMonth _start;
         private int _months;
         // False when the horizon could not be read: checks against it would only report follow-on noise.
@@ -67,6 +92,7 @@ public static class ScenarioLoader
             if (root is null) return null;
 
             var variants = ReadVariants(root, variant);
+            var overlay = source.Overlay is { } ov ? ApplyOverlay(root, ov, variant) : null;
             var top = new MapView(_r, root, "");
             var version = top.Int("finsam");
             if (version is not null and not 1)
@@ -115,6 +141,7 @@ public static class ScenarioLoader
                     && c is YamlMappingNode cm && cm.Children.ContainsKey(new YamlScalarNode("fte"));
             }
             CollectIds(top.Get("target_groups"), "target_groups", id => _groups.Add(id));
+            CollectIds(top.Get("exit_models"), "exit_models", id => _exitModels.Add(id));
             var budgetNode = top.Get("budget") as YamlMappingNode;
             if (budgetNode is not null && budgetNode.Children.TryGetValue(new YamlScalarNode("lines"), out var linesNode))
                 CollectIds(linesNode, "budget.lines", id => _lines.Add(id));
@@ -140,6 +167,7 @@ public static class ScenarioLoader
             var parties = ReadParties(top);
             var budget = ReadBudget(top, parties);
             var groups = top.List("target_groups", required: true).Select(ReadTargetGroup).OfType<TargetGroup>().ToList();
+            var exitModels = top.List("exit_models").Select(m => ReadExitModel(m, occupations)).OfType<ExitModel>().ToList();
             var insatser = top.List("insatser", required: true).Select(ReadInsats).OfType<Insats>().ToList();
             var referrals = ReadReferrals(top);
             var baseline = ReadBaseline(top);
@@ -159,6 +187,7 @@ public static class ScenarioLoader
                 Name = name,
                 Source = citation,
                 Variant = variant,
+                Overlay = overlay,
                 Start = _start,
                 Months = _months,
                 Seed = seed,
@@ -174,6 +203,7 @@ public static class ScenarioLoader
                 Baseline = baseline,
                 Recorded = recorded,
                 Variants = variants,
+                ExitModels = exitModels,
             };
         }
 
@@ -318,10 +348,51 @@ public static class ScenarioLoader
         }
 
         /// <summary>
+        /// Applies an overlay file's <c>set:</c> overrides to the tree, after the variant. Problems in the
+        /// overlay — and in the values it sets, wherever the scenario reads them — name the overlay's file,
+        /// line and column. Returns the overlay's file name.
+        /// </summary>
+        private string ApplyOverlay(YamlMappingNode root, OverlaySource overlay, string? variant)
+        {
+            var r = new YamlReader(overlay.FileName, bag);
+            var tree = Parse(r, overlay.Text);
+            if (tree is null) return overlay.FileName;
+            var top = new MapView(r, tree, "");
+            var version = top.Int("finsam_overlay", required: true);
+            if (version is not null and not 1)
+                r.Error(top.Get("finsam_overlay")!, "finsam_overlay", $"unsupported overlay version {version}; this Finsam reads version 1");
+            var baseFile = top.Str("base", required: true);
+            if (baseFile is not null && !string.Equals(Path.GetFileName(baseFile), Path.GetFileName(source.FileName), StringComparison.Ordinal))
+                r.Error(top.Get("base")!, "base", $"the overlay was made for '{baseFile}', not for '{Path.GetFileName(source.FileName)}'");
+            top.Str("source", required: true);
+            var fitted = top.Str("variant");
+            if (fitted is not null && fitted != variant)
+                r.Error(top.Get("variant")!, "variant", variant is null
+                    ? $"the overlay was fitted with variant '{fitted}': run it with --variant {fitted}"
+                    : $"the overlay was fitted with variant '{fitted}', not '{variant}'");
+            top.Str("note");
+            var set = top.Get("set");
+            if (set is not YamlMappingNode setMap || setMap.Children.Count == 0)
+            {
+                if (top.Has("set") || set is not null) r.Error(set ?? tree, "set", "an overlay needs 'set:' with at least one 'path: value' override");
+                else r.Error(tree, "set", "missing required field 'set'");
+            }
+            top.Done();
+            if (set is not YamlMappingNode map) return overlay.FileName;
+            _r.Adopt(map, overlay.FileName);
+            foreach (var (pathNode, value) in map.Children)
+            {
+                var path = ((YamlScalarNode)pathNode).Value ?? "";
+                ApplyOverride(root, path, pathNode, value, $"set.{path}", "the overlay");
+            }
+            return overlay.FileName;
+        }
+
+        /// <summary>
         /// Replaces the node at a path such as <c>insatser[spira].capacity.fte</c> or
         /// <c>budget.years[2017].shares</c>. List items are chosen by id, year or name, or by index.
         /// </summary>
-        private void ApplyOverride(YamlMappingNode root, string path, YamlNode pathNode, YamlNode value, string fieldPath)
+        private void ApplyOverride(YamlMappingNode root, string path, YamlNode pathNode, YamlNode value, string fieldPath, string who = "the variant")
         {
             YamlNode current = root;
             var segments = path.Split('.');
@@ -342,7 +413,7 @@ public static class ScenarioLoader
                 }
                 if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(seg), out var child))
                 {
-                    _r.Error(pathNode, fieldPath, $"the variant overrides '{path}', but the scenario has no field '{string.Join('.', segments[..(s + 1)])}'");
+                    _r.Error(pathNode, fieldPath, $"{who} overrides '{path}', but the scenario has no field '{string.Join('.', segments[..(s + 1)])}'");
                     return;
                 }
                 var last = s == segments.Length - 1;
@@ -360,7 +431,7 @@ public static class ScenarioLoader
                 var index = FindItem(seq, selector);
                 if (index < 0)
                 {
-                    _r.Error(pathNode, fieldPath, $"the variant overrides '{path}', but '{seg}' has no item '{selector}'");
+                    _r.Error(pathNode, fieldPath, $"{who} overrides '{path}', but '{seg}' has no item '{selector}'");
                     return;
                 }
                 if (last) { seq.Children[index] = value; return; }
@@ -731,7 +802,7 @@ public static class ScenarioLoader
             if (intakeStop is not null && stop is not null && stop < intakeStop)
                 _r.Error(m.Get("intake_stop")!, m.Sub("intake_stop"), $"intake_stop {intakeStop} is after stop {stop}");
 
-            var individualKeys = new[] { "capacity", "eligibility", "duration", "exits", "dropout", "give_up", "chains" };
+            var individualKeys = new[] { "capacity", "eligibility", "duration", "exits", "dropout", "give_up", "chains", "goal" };
             var structuralKeys = new[] { "effects" };
             if (kind is not null)
                 foreach (var key in kind == InsatsKind.Individual ? structuralKeys : individualKeys)
@@ -778,7 +849,16 @@ public static class ScenarioLoader
             }
             var eligibility = ReadEligibility(m.Child("eligibility"));
             var duration = ReadDuration(m.Child("duration", required: true));
-            var exits = m.Mix("exits", _occupations.Contains, "occupation", required: true);
+            Mix? exits = null;
+            string? exitModel = null;
+            if (m.Get("exits") is YamlMappingNode { Children.Count: 1 } em && em.Children.First().Key is YamlScalarNode { Value: "model" })
+            {
+                var ex = m.Child("exits")!;
+                exitModel = ex.Str("model", required: true);
+                if (!Ref(_exitModels, exitModel, ex.Get("model"), ex.Sub("model"), "exit model")) exitModel = null;
+                ex.Done();
+            }
+            else exits = m.Mix("exits", _occupations.Contains, "occupation", required: true);
             Param? dropout = null;
             string? dropoutTo = null;
             if (m.Get("dropout") is YamlMappingNode dm && !YamlReader.IsDistribution(dm))
@@ -803,13 +883,14 @@ public static class ScenarioLoader
             }
             if (chains.Sum(c => c.Probability.Dist.Upper) > 1 + 1e-9 && m.Get("chains") is { } cn)
                 _r.Error(cn, m.Sub("chains"), $"chain probabilities can sum to {YamlReader.Fmt(chains.Sum(c => c.Probability.Dist.Upper))}, more than 1");
+            var goal = ReadGoal(m.Child("goal"));
             m.Done();
             if (id is null) return null;
             return insats with
             {
                 Places = places, Fte = fte, Caseload = caseload, CostPerPlaceMonth = perPlace, CostPerFteYear = perFte,
-                Eligibility = eligibility, Duration = duration, Exits = exits, Dropout = dropout, DropoutTo = dropoutTo,
-                GiveUp = giveUp, Chains = chains,
+                Eligibility = eligibility, Duration = duration, Exits = exits, ExitModel = exitModel, Dropout = dropout, DropoutTo = dropoutTo,
+                GiveUp = giveUp, Chains = chains, Goal = goal,
             };
         }
 
@@ -825,6 +906,103 @@ public static class ScenarioLoader
                 return null;
             }
             return p;
+        }
+
+        /// <summary>
+        /// <c>exit_models[]</c>: <c>{ id, rows: { start occupation: mix, …, default: mix } }</c>. The default row
+        /// is needed unless every occupation has its own row.
+        /// </summary>
+        private ExitModel? ReadExitModel(MapView m, IReadOnlyList<Occupation> occupations)
+        {
+            var id = m.Str("id", required: true);
+            m.Str("name");
+            m.Str("description");
+            m.Str("source");
+            m.Str("note");
+            var rows = m.Child("rows", required: true);
+            var list = new List<ExitRow>();
+            Mix? fallback = null;
+            var ok = rows is not null;
+            if (rows is not null)
+            {
+                foreach (var (k, _) in rows.Node.Children)
+                {
+                    var start = ((YamlScalarNode)k).Value ?? "";
+                    if (start == "default")
+                    {
+                        fallback = rows.Mix("default", _occupations.Contains, "occupation");
+                        ok &= fallback is not null;
+                        continue;
+                    }
+                    if (!Ref(_occupations, start, k, rows.Sub(start), "start occupation"))
+                    {
+                        rows.Get(start);
+                        ok = false;
+                        continue;
+                    }
+                    var mix = rows.Mix(start, _occupations.Contains, "occupation");
+                    if (mix is null) ok = false;
+                    else list.Add(new ExitRow(start, mix));
+                }
+                if (rows.Node.Children.Count == 0)
+                {
+                    _r.Error(rows.Node, rows.Path, "an exit model needs at least one row: 'start occupation: mix of exit occupations', or 'default: mix'");
+                    ok = false;
+                }
+                else if (ok && fallback is null)
+                {
+                    var missing = occupations.Select(o => o.Id).Where(o => list.All(r => r.Start != o)).ToList();
+                    if (missing.Count > 0)
+                    {
+                        _r.Error(rows.Node, rows.Path, $"missing 'default': a row for people admitted in any other occupation ({string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")})");
+                        ok = false;
+                    }
+                }
+                rows.Done();
+            }
+            m.Done();
+            return id is null || !ok ? null : new ExitModel(id, list, fallback);
+        }
+
+        /// <summary><c>goal: { source, exits: [ { share, to: [occupations] } ] }</c>: shares summing to at most 1, disjoint groups.</summary>
+        private ExitGoal? ReadGoal(MapView? g)
+        {
+            if (g is null) return null;
+            var src = g.Str("source");
+            g.Str("note");
+            var parts = new List<GoalPart>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var ok = true;
+            var list = g.List("exits", required: true, idKey: "share");
+            foreach (var p in list)
+            {
+                var share = p.Number("share", required: true, min: 0, max: 1);
+                var to = p.Names("to");
+                if (!p.Has("to")) _r.Error(p.Node, p.Sub("to"), "missing required field 'to'");
+                var names = new List<string>();
+                foreach (var (name, node) in to)
+                {
+                    if (!Ref(_occupations, name, node, p.Sub("to"), "occupation")) { ok = false; continue; }
+                    if (!seen.Add(name)) { _r.Error(node, p.Sub("to"), $"'{name}' is already in another part of the goal"); ok = false; }
+                    names.Add(name);
+                }
+                p.Str("note");
+                p.Done();
+                if (share is null || names.Count == 0) { ok = false; continue; }
+                parts.Add(new GoalPart(share.Value, names));
+            }
+            if (g.Get("exits") is YamlSequenceNode { Children.Count: 0 } empty)
+            {
+                _r.Error(empty, g.Sub("exits"), "a goal needs at least one part: { share, to: [occupations] }");
+                ok = false;
+            }
+            if (ok && parts.Sum(p => p.Share) > 1 + 1e-3 && g.Get("exits") is { } en)
+            {
+                _r.Error(en, g.Sub("exits"), $"the goal's shares sum to {YamlReader.Fmt(parts.Sum(p => p.Share))}, more than 1");
+                ok = false;
+            }
+            g.Done();
+            return ok ? new ExitGoal(parts, src) : null;
         }
 
         private Eligibility ReadEligibility(MapView? m)

@@ -8,6 +8,12 @@ namespace Finsam.Core.Loading;
 /// </summary>
 public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDictionary<string, string> Includes)
 {
+    /// <summary>An overlay applied after the variant (fitted values from <c>finsam calibrate</c>), or null.</summary>
+    public OverlaySource? Overlay { get; init; }
+
+    /// <summary>The same scenario with an overlay file read from disk.</summary>
+    public ScenarioSource WithOverlay(string path) => this with { Overlay = new OverlaySource(DisplayName(path), File.ReadAllText(path)) };
+
     /// <summary>Reads a scenario file and the catalog it names (relative to the file).</summary>
     public static ScenarioSource FromFile(string path)
     {
@@ -25,7 +31,7 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
     public static ScenarioSource FromText(string fileName, string text, IReadOnlyDictionary<string, string>? includes = null) =>
         new(fileName, text, includes ?? new Dictionary<string, string>());
 
-    private static string DisplayName(string path)
+    internal static string DisplayName(string path)
     {
         var rel = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(path));
         return rel.StartsWith("..", StringComparison.Ordinal) ? path : rel;
@@ -52,3 +58,9 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
         return null;
     }
 }
+
+/// <summary>
+/// The text of a scenario overlay: <c>finsam_overlay: 1</c>, the <c>base</c> scenario it was made for,
+/// a <c>source</c> saying how it was produced, and <c>set:</c> overrides with the variants' path syntax.
+/// </summary>
+public sealed record OverlaySource(string FileName, string Text);

@@ -10,7 +10,18 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
     public string File { get; } = file;
     public DiagnosticBag Bag { get; } = bag;
 
-    public SourcePos Pos(YamlNode node) => new(File, (int)node.Start.Line, (int)node.Start.Column);
+    // Nodes grafted in from another file (an overlay's values): reported at their own file's position.
+    private Dictionary<YamlNode, string>? _origin;
+
+    public SourcePos Pos(YamlNode node) =>
+        new(_origin is not null && _origin.TryGetValue(node, out var file) ? file : File, (int)node.Start.Line, (int)node.Start.Column);
+
+    /// <summary>Marks a node and everything under it as read from <paramref name="file"/>.</summary>
+    public void Adopt(YamlNode node, string file)
+    {
+        _origin ??= new Dictionary<YamlNode, string>(ReferenceEqualityComparer.Instance);
+        foreach (var n in node.AllNodes) _origin[n] = file;
+    }
 
     public void Error(YamlNode node, string path, string message) => Bag.Add(Pos(node), path, message);
 

@@ -18,7 +18,7 @@ public sealed record RunSummary(
 
 public sealed record RunInfo(
     string Scenario, string File, string? Variant, ulong Seed, int Replicates,
-    string Start, string End, int Months, string Interval, IReadOnlyList<string> MonthLabels);
+    string Start, string End, int Months, string Interval, IReadOnlyList<string> MonthLabels, string? Overlay = null);
 
 /// <summary>A headline figure with its unit ("people", "share", "months", "SEK").</summary>
 public sealed record Figure(string Key, string Label, string Unit, Stat? Value);

@@ -17,7 +17,7 @@ public static class Summariser
 
         var info = new RunInfo(s.Name, s.File, s.Variant, s.Seed, reps.Count, s.Start.ToString(), s.End.ToString(), months,
             "mean and 90 % interval (P5–P95) over replicates",
-            Enumerable.Range(0, months).Select(m => s.Start.AddMonths(m).ToString()).ToList());
+            Enumerable.Range(0, months).Select(m => s.Start.AddMonths(m).ToString()).ToList(), s.Overlay);
 
         var figures = reps.Select(Headline).ToList();
         var headline = HeadlineDefinitions.Select(d => new Figure(d.Key, d.Label, d.Unit,

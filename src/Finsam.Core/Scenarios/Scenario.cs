@@ -11,6 +11,8 @@ public sealed record Scenario
     public string? Source { get; init; }
     /// <summary>The variant applied, or null for the base scenario.</summary>
     public string? Variant { get; init; }
+    /// <summary>The overlay file applied after the variant (fitted values), or null.</summary>
+    public string? Overlay { get; init; }
     public required YearMonth Start { get; init; }
     public required int Months { get; init; }
     public required ulong Seed { get; init; }
@@ -26,6 +28,8 @@ public sealed record Scenario
     public required IReadOnlyList<BaselineTransition> Baseline { get; init; }
     public required IReadOnlyList<RecordedResult> Recorded { get; init; }
     public required IReadOnlyList<VariantInfo> Variants { get; init; }
+    /// <summary>Exit destinations by occupation at admission, shared by the insatser that name them.</summary>
+    public IReadOnlyList<ExitModel> ExitModels { get; init; } = [];
 
     public YearMonth End => Start.AddMonths(Months - 1);
 }
@@ -106,11 +110,16 @@ public sealed record Insats
     public YearMonth? Stop { get; init; }
     public Eligibility Eligibility { get; init; } = Eligibility.Anyone;
     public DurationSpec? Duration { get; init; }
+    /// <summary>Destination mix of a planned exit; null when the insats uses <see cref="ExitModel"/>.</summary>
     public Mix? Exits { get; init; }
+    /// <summary>Id of a scenario-level exit model: the destination depends on the occupation at admission.</summary>
+    public string? ExitModel { get; init; }
     public Param? Dropout { get; init; }
     public string? DropoutTo { get; init; }
     public Param? GiveUp { get; init; }
     public IReadOnlyList<Chain> Chains { get; init; } = [];
+    /// <summary>The insats's own stated exit goal, if it had one (a baseline for the backtest; the engine ignores it).</summary>
+    public ExitGoal? Goal { get; init; }
     public IReadOnlyList<Effect> Effects { get; init; } = [];
     /// <summary>
     /// Places in every month the insats runs, whatever its budget line buys and whatever structural
@@ -131,6 +140,32 @@ public sealed record Effect(
     IReadOnlyDictionary<string, Param> Exits,
     string? TransitionFrom, string? TransitionTo, Param? Transition,
     int RampMonths);
+
+/// <summary>
+/// Exit destinations that depend on the participant's occupation at admission: one mix of exit
+/// occupations per start occupation, and a default for start occupations without their own row.
+/// </summary>
+public sealed record ExitModel(string Id, IReadOnlyList<ExitRow> Rows, Mix? Default)
+{
+    /// <summary>The mix for someone admitted in <paramref name="startOccupation"/>: its row, else the default.</summary>
+    public Mix For(string startOccupation)
+    {
+        foreach (var r in Rows) if (r.Start == startOccupation) return r.Exits;
+        return Default ?? throw new InvalidOperationException($"exit model '{Id}' has no row for '{startOccupation}' and no default");
+    }
+}
+
+/// <summary>
+/// A stated exit goal: shares of exits that should reach groups of occupations ("50 % to work,
+/// 20 % to studies"). What the parts leave over is not a goal: it is the rest.
+/// </summary>
+public sealed record ExitGoal(IReadOnlyList<GoalPart> Parts, string? Source);
+
+/// <summary>One part of a goal: a share of exits to any of the listed occupations.</summary>
+public sealed record GoalPart(double Share, IReadOnlyList<string> To);
+
+/// <summary>One row of an exit model: exit destinations of people admitted in occupation <see cref="Start"/>.</summary>
+public sealed record ExitRow(string Start, Mix Exits);
 
 /// <summary>Monthly probability that someone outside any insats moves from one income state to another.</summary>
 public sealed record BaselineTransition(string From, string To, Param Monthly);

@@ -23,6 +23,7 @@ public sealed class ParticipantShard
     private int _count;
     private ulong[] _stream = [];
     private byte[] _income = [], _cfIncome = [], _occupation = [];
+    private byte[] _startOccupation = [];   // occupation at the last admission: picks the exit destination row
     private byte[] _group = [], _party = [], _age = [], _gender = [], _flags = [];
     private short[] _location = [];   // -1 outside, i ≥ 0 enrolled in insats i, -(k+2) waiting for insats k
     private short[] _monthsIn = [];
@@ -133,6 +134,7 @@ public sealed class ParticipantShard
             _monthsIn[j] = 0;
             startIncome[a.Insats * nS + _income[j]]++;
             startOcc[a.Insats * nO + _occupation[j]]++;
+            _startOccupation[j] = _occupation[j];
             if ((_flags[j] & FlagServed) == 0)
             {
                 _flags[j] |= FlagServed;
@@ -178,7 +180,7 @@ public sealed class ParticipantShard
                     else
                     {
                         var v = chainTotal > 0 && !forced ? (u2 - chainTotal) / (1 - chainTotal) : u2;
-                        occ = ReplicateModel.Pick(_model.DestinationCum[at], v);
+                        occ = ReplicateModel.Pick(_model.DestinationCum[at][_startOccupation[j]], v);
                         if (occIncome[occ] >= 0) inc = occIncome[occ];
                         planned[i]++;
                         exitOcc[i * nO + occ]++;
@@ -245,6 +247,7 @@ public sealed class ParticipantShard
         Array.Resize(ref _income, size);
         Array.Resize(ref _cfIncome, size);
         Array.Resize(ref _occupation, size);
+        Array.Resize(ref _startOccupation, size);
         Array.Resize(ref _group, size);
         Array.Resize(ref _party, size);
         Array.Resize(ref _age, size);

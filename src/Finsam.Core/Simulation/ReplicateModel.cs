@@ -38,7 +38,8 @@ public sealed class ReplicateModel
     public double[][] Hazard { get; }
     public double[] Dropout { get; }
     public double[] GiveUp { get; }
-    public double[][] DestinationCum { get; }
+    /// <summary>[month * insatser + insats][occupation at admission] cumulative exit destinations; rows are shared when they do not depend on it.</summary>
+    public double[][][] DestinationCum { get; }
     public int[] DropoutTo { get; }            // [insats], -1 keeps the occupation
     public double[] ChainTotal { get; }        // [insats]
     public double[][] ChainCum { get; }        // [insats][k]
@@ -140,7 +141,19 @@ public sealed class ReplicateModel
         Hazard = new double[Months * nI][];
         Dropout = new double[Months * nI];
         GiveUp = new double[Months * nI];
-        DestinationCum = new double[Months * nI][];
+        DestinationCum = new double[Months * nI][][];
+        var nO = ix.Occupations.Length;
+        // Exit models are drawn once per replicate (each row from its own stream) and shared by the insatser using them.
+        var modelShares = s.ExitModels.ToDictionary(e => e.Id, e =>
+        {
+            var drawn = new Dictionary<Mix, double[]>(ReferenceEqualityComparer.Instance);
+            return ix.Occupations.Select(o =>
+            {
+                var mix = e.For(o);
+                if (!drawn.TryGetValue(mix, out var shares)) drawn[mix] = shares = Spread(DrawMix(mix), mix.Categories, ix.Occupations);
+                return shares;
+            }).ToArray();
+        }, StringComparer.Ordinal);
         DropoutTo = new int[nI];
         ChainTotal = new double[nI];
         ChainCum = new double[nI][];
@@ -158,7 +171,11 @@ public sealed class ReplicateModel
             StopMonth[i] = stop;
             var duration = new DurationDraw(ins.Duration!, this);
             var hazards = new Dictionary<double, double[]>();
-            var exitShares = Spread(DrawMix(ins.Exits!), ins.Exits!.Categories, ix.Occupations);
+            // By occupation at admission: one shared row unless the insats uses an exit model.
+            var exitShares = ins.ExitModel is { } em ? modelShares[em]
+                : Enumerable.Repeat(Spread(DrawMix(ins.Exits!), ins.Exits!.Categories, ix.Occupations), nO).ToArray();
+            double[]? lastMultipliers = null;
+            double[][]? lastTable = null;
             var dropout = ins.Dropout is null ? 0 : Draw(ins.Dropout);
             var giveUp = ins.GiveUp is null ? 0 : Draw(ins.GiveUp);
             DropoutTo[i] = ins.DropoutTo is null ? -1 : ix.OccupationIndex(ins.DropoutTo);
@@ -183,12 +200,25 @@ public sealed class ReplicateModel
                 Hazard[at] = h;
                 Dropout[at] = Math.Clamp(dropout * Multiplier(i, m, e => e.Dropout), 0, 1);
                 GiveUp[at] = Math.Clamp(giveUp * Multiplier(i, m, e => e.GiveUp), 0, 1);
-                var shares = (double[])exitShares.Clone();
+                var multipliers = new double[nO];
+                Array.Fill(multipliers, 1.0);
                 foreach (var e in effects)
                     if (e.Insats == i)
                         foreach (var (occ, v) in e.Exits)
-                            shares[occ] *= 1 + (v - 1) * Strength(e, m);
-                DestinationCum[at] = Cumulate(Normalise(shares));
+                            multipliers[occ] *= 1 + (v - 1) * Strength(e, m);
+                // Months with the same exit effects share one table.
+                if (lastTable is null || !multipliers.AsSpan().SequenceEqual(lastMultipliers))
+                {
+                    var tables = new Dictionary<double[], double[]>(ReferenceEqualityComparer.Instance);
+                    lastTable = exitShares.Select(row =>
+                    {
+                        if (!tables.TryGetValue(row, out var cum))
+                            tables[row] = cum = Cumulate(Normalise(row.Select((x, o) => x * multipliers[o]).ToArray()));
+                        return cum;
+                    }).ToArray();
+                    lastMultipliers = multipliers;
+                }
+                DestinationCum[at] = lastTable;
             }
         }
 

@@ -17,12 +17,18 @@ public sealed record ScenarioPayload(
     [property: Id(2)] Dictionary<string, string> Includes,
     [property: Id(3)] string? Variant,
     [property: Id(4)] ulong? Seed,
-    [property: Id(5)] int? Replicates)
+    [property: Id(5)] int? Replicates,
+    [property: Id(6)] string? OverlayFileName = null,
+    [property: Id(7)] string? OverlayText = null)
 {
     public static ScenarioPayload From(ScenarioSource source, string? variant, RunOptions options) =>
-        new(source.FileName, source.Text, new Dictionary<string, string>(source.Includes, StringComparer.Ordinal), variant, options.Seed, options.Replicates);
+        new(source.FileName, source.Text, new Dictionary<string, string>(source.Includes, StringComparer.Ordinal), variant, options.Seed, options.Replicates,
+            source.Overlay?.FileName, source.Overlay?.Text);
 
-    public ScenarioSource Source => new(FileName, Text, Includes);
+    public ScenarioSource Source => new(FileName, Text, Includes)
+    {
+        Overlay = OverlayFileName is null || OverlayText is null ? null : new OverlaySource(OverlayFileName, OverlayText),
+    };
 
     public RunOptions Options => new() { Seed = Seed, Replicates = Replicates };
 
@@ -37,6 +43,7 @@ public sealed record ScenarioPayload(
             var sb = new StringBuilder().Append(FileName).Append('\0').Append(Text).Append('\0');
             foreach (var (k, v) in Includes.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sb.Append(k).Append('\0').Append(v).Append('\0');
             sb.Append(Variant).Append('\0').Append(Seed).Append('\0').Append(Replicates);
+            if (OverlayText is not null) sb.Append('\0').Append(OverlayFileName).Append('\0').Append(OverlayText);
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32];
         }
     }
