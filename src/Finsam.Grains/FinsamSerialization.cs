@@ -26,6 +26,7 @@ public static class FinsamSerialization
     {
         services.AddFinsamSerialization();
         services.AddSingleton<Simulation.ScenarioCache>();
+        Simulation.ReplicateSpreadPlacementDirector.Register(services);
         return services;
     }
 

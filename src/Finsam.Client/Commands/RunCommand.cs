@@ -58,12 +58,16 @@ public static class RunCommand
             if (runner is OrleansBackend orleans) orleans.RunId = parse.GetValue(runId);
             try
             {
+                // Starting the embedded silo or joining the cluster is not part of the run's time.
+                if (runner is OrleansBackend connecting) await connecting.ConnectAsync(ct);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var summary = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
                     progress => runner.RunAsync(source, chosen, options, progress, ct));
                 var elapsed = clock.Elapsed;
                 TerminalSummary.Write(console, summary);
-                console.MarkupLineInterpolated($"[grey]{total} replicates in {elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s on the {runner.Description}.[/]");
+                var inCluster = runner is OrleansBackend { LastRunSeconds: { } s }
+                    ? $" ({s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s inside the silos)" : "";
+                console.MarkupLineInterpolated($"[grey]{total} replicates in {elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s on the {runner.Description}{inCluster}.[/]");
                 WriteResults(console, summary, parse.GetValue(outDir));
                 if (runner is OrleansBackend { LastRunId: { } id } && parse.GetValue(backends.Cluster) == "postgres")
                     console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");

@@ -42,6 +42,9 @@ public sealed class OrleansBackend : IRunBackend
     /// <summary>The id of the last run started.</summary>
     public string? LastRunId { get; private set; }
 
+    /// <summary>How long the last run took inside the cluster (replicates and merging; no client start-up or polling).</summary>
+    public double? LastRunSeconds { get; private set; }
+
     public async Task<IClusterClient> ConnectAsync(CancellationToken ct)
     {
         if (_client is not null) return _client;
@@ -81,6 +84,7 @@ public sealed class OrleansBackend : IRunBackend
             await run.CancelAsync();
             throw;
         }
+        LastRunSeconds = status.Seconds;
         return await ResultAsync(run, status);
     }
 

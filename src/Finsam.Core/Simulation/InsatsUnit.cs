@@ -6,14 +6,17 @@ namespace Finsam.Core.Simulation;
 /// </summary>
 public sealed class InsatsUnit(ReplicateModel model, int insats)
 {
-    private List<QueueEntry> _queue = [];
+    // The waiting line is _queue[_head..]. Admissions advance _head; the monthly give-up pass
+    // compacts in place, so a long queue is not copied (nor reallocated) every month.
+    private readonly List<QueueEntry> _queue = [];
+    private int _head;
     private int _occupancy;
     // After its last intake month an insats never admits again, so whoever waits is turned away.
     private readonly int _lastIntake = LastIntakeMonth(model, insats);
 
     public int Insats { get; } = insats;
     public int Occupancy => _occupancy;
-    public int QueueLength => _queue.Count;
+    public int QueueLength => _queue.Count - _head;
 
     /// <summary>
     /// One month: frees the places of last month's leavers, lets waiting people give up, queues the
@@ -27,43 +30,54 @@ public sealed class InsatsUnit(ReplicateModel model, int insats)
         var at = month * model.InsatsCount + Insats;
         var giveUp = model.GiveUp[at];
         var open = model.IntakeOpen[at];
+        var closedForGood = month > _lastIntake;
 
         var removed = new List<QueueEntry>();
         int gaveUp = 0, closed = 0;
-        var kept = new List<QueueEntry>(_queue.Count);
-        foreach (var e in _queue)
+        if (closedForGood || giveUp > 0)
         {
-            if (month > _lastIntake)
+            var write = 0;
+            for (var read = _head; read < _queue.Count; read++)
             {
-                removed.Add(e); closed++;
-                continue;
+                var e = _queue[read];
+                if (closedForGood)
+                {
+                    removed.Add(e); closed++;
+                    continue;
+                }
+                var stream = Rng.ParticipantStream(model.Seed, e.Id);
+                if (Rng.Uniform(stream, (long)month * 4 + ParticipantShard.SlotGiveUp) < giveUp)
+                {
+                    removed.Add(e); gaveUp++;
+                    continue;
+                }
+                _queue[write++] = e;
             }
-            var stream = Rng.ParticipantStream(model.Seed, e.Id);
-            if (giveUp > 0 && Rng.Uniform(stream, (long)month * 4 + ParticipantShard.SlotGiveUp) < giveUp)
-            {
-                removed.Add(e); gaveUp++;
-                continue;
-            }
-            kept.Add(e);
+            _queue.RemoveRange(write, _queue.Count - write);
+            _head = 0;
+        }
+        else if (_head > 4096 && _head > _queue.Count / 2)
+        {
+            _queue.RemoveRange(0, _head);
+            _head = 0;
         }
 
         var fresh = newEntries.ToList();
         fresh.Sort(static (a, b) => a.Month != b.Month ? a.Month.CompareTo(b.Month) : a.Id.CompareTo(b.Id));
-        if (month > _lastIntake)
+        if (closedForGood)
         {
             removed.AddRange(fresh);
             closed += fresh.Count;
         }
-        else kept.AddRange(fresh);
-        _queue = kept;
+        else _queue.AddRange(fresh);
 
         var capacity = model.Capacity[at];
-        var admitCount = open ? Math.Clamp(capacity - _occupancy, 0, _queue.Count) : 0;
-        var admitted = _queue.GetRange(0, admitCount).ToArray();
+        var admitCount = open ? Math.Clamp(capacity - _occupancy, 0, QueueLength) : 0;
+        var admitted = _queue.GetRange(_head, admitCount).ToArray();
         var waits = admitted.Select(e => month - e.Month).ToArray();
-        _queue.RemoveRange(0, admitCount);
+        _head += admitCount;
         _occupancy += admitCount;
-        return new AdmissionReport(admitted, waits, [.. removed], gaveUp, closed, capacity, _occupancy, _queue.Count);
+        return new AdmissionReport(admitted, waits, [.. removed], gaveUp, closed, capacity, _occupancy, QueueLength);
     }
 
     private static int LastIntakeMonth(ReplicateModel model, int insats)

@@ -13,7 +13,7 @@ public enum RunState { NotStarted, Running, Completed, Failed, Cancelled }
 public sealed record RunRequest(
     [property: Id(0)] ScenarioPayload Scenario,
     [property: Id(1)] int Shards = 0,
-    [property: Id(2)] int MaxConcurrentReplicates = 0);
+    [property: Id(2)] int MaxConcurrentReplicates = 0);  // per silo; 0 = 2
 
 [GenerateSerializer, Immutable, Alias("finsam.run-status")]
 public sealed record RunStatus(
@@ -24,7 +24,8 @@ public sealed record RunStatus(
     [property: Id(4)] string? ScenarioName,
     [property: Id(5)] string? Error,
     [property: Id(6)] string[] Problems,
-    [property: Id(7)] string? Host = null)
+    [property: Id(7)] string? Host = null,
+    [property: Id(8)] double? Seconds = null)
 {
     public bool IsFinished => State is RunState.Completed or RunState.Failed or RunState.Cancelled;
 }
@@ -57,6 +58,8 @@ public sealed class RunGrainState
     [Id(6)] public List<string> Problems { get; set; } = [];
     [Id(7)] public string? ResultJson { get; set; }
     [Id(8)] public int Shards { get; set; }
+    /// <summary>Time spent running replicates and merging them, summed over activations (a resumed run counts each part).</summary>
+    [Id(9)] public double Seconds { get; set; }
 }
 
 public sealed class RunGrain(
@@ -67,6 +70,7 @@ public sealed class RunGrain(
     private CancellationTokenSource? _cancel;
     private Task? _driver;
     private bool _deactivating;
+    private System.Diagnostics.Stopwatch? _clock;
 
     private RunGrainState S => state.State;
 
@@ -122,7 +126,8 @@ public sealed class RunGrain(
     }
 
     private RunStatus Status() =>
-        new(RunId, S.State, S.Completed.Count, S.Total, S.ScenarioName, S.Error, [.. S.Problems], RuntimeIdentity);
+        new(RunId, S.State, S.Completed.Count, S.Total, S.ScenarioName, S.Error, [.. S.Problems], RuntimeIdentity,
+            S.Seconds + (_clock?.Elapsed.TotalSeconds ?? 0));
 
     /// <summary>One shard per 100 000 expected participants (at most 16): results do not depend on it.</summary>
     public static int DefaultShards(ScenarioIndex ix) => (int)Math.Clamp(Math.Ceiling(ix.ExpectedParticipants() / 100_000.0), 1, 16);
@@ -140,6 +145,7 @@ public sealed class RunGrain(
         using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.run");
         activity?.SetTag("finsam.run", this.GetPrimaryKeyString());
         FinsamInstruments.RunsActive.Add(1);
+        _clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var request = S.Request!;
@@ -147,9 +153,30 @@ public sealed class RunGrain(
             var ix = new ScenarioIndex(scenario);
             var results = new ReplicateResult?[S.Total];
             var done = new HashSet<int>(S.Completed);
-            var concurrency = request.MaxConcurrentReplicates > 0 ? request.MaxConcurrentReplicates : 16;
-            using var slots = new SemaphoreSlim(concurrency);
+            // Each silo gets at most this many replicates at a time, and the next replicate goes to the
+            // silo with the fewest in flight, so faster or idler silos take more of the run.
+            var perSilo = request.MaxConcurrentReplicates > 0 ? request.MaxConcurrentReplicates : 2;
+            var inFlight = new Dictionary<SiloAddress, int>();
+            await RefreshSilosAsync(inFlight);
+            using var slots = new SemaphoreSlim(Math.Max(1, inFlight.Count) * perSilo);
             var lastSave = DateTime.UtcNow;
+
+            async Task<ReplicateResult> Place(int r, ReplicateSpec spec)
+            {
+                var silo = inFlight.Count == 0 ? null : inFlight.MinBy(kv => kv.Value).Key;
+                if (silo is not null) inFlight[silo]++;
+                try
+                {
+                    if (silo is not null) RequestContext.Set(ReplicateSpreadPlacement.SiloKey, silo.ToParsableString());
+                    var call = GrainFactory.GetGrain<IReplicateGrain>(Key(r)).RunAsync(spec, ct);
+                    RequestContext.Remove(ReplicateSpreadPlacement.SiloKey);
+                    return await call;
+                }
+                finally
+                {
+                    if (silo is not null && inFlight.TryGetValue(silo, out var n)) inFlight[silo] = n - 1;
+                }
+            }
 
             async Task One(int r)
             {
@@ -157,7 +184,7 @@ public sealed class RunGrain(
                 try
                 {
                     var spec = new ReplicateSpec(RunId, request.Scenario, r, S.Shards, activity?.Id);
-                    results[r] = await WithRetries(() => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).RunAsync(spec, ct), ct);
+                    results[r] = await WithRetries(() => Place(r, spec), () => RefreshSilosAsync(inFlight), ct);
                     if (done.Add(r)) S.Completed.Add(r);
                     if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !_deactivating)
                     {
@@ -178,6 +205,8 @@ public sealed class RunGrain(
             var summary = Summariser.Summarise(new RunResult(scenario, ix, results.Select(x => x!).ToList()));
             S.ResultJson = ResultWriter.ToJson(summary);
             S.State = RunState.Completed;
+            S.Seconds += _clock.Elapsed.TotalSeconds;
+            _clock = null;
             await state.WriteStateAsync(CancellationToken.None);
             await Task.WhenAll(Enumerable.Range(0, S.Total).Select(r => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).ForgetAsync()));
         }
@@ -202,8 +231,16 @@ public sealed class RunGrain(
 
     private string Key(int replicate) => $"{RunId}/{replicate}";
 
+    /// <summary>The active silos, keeping the in-flight counts of those still there.</summary>
+    private async Task RefreshSilosAsync(Dictionary<SiloAddress, int> inFlight)
+    {
+        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        foreach (var gone in inFlight.Keys.Where(s => !hosts.ContainsKey(s)).ToList()) inFlight.Remove(gone);
+        foreach (var silo in hosts.Keys) inFlight.TryAdd(silo, 0);
+    }
+
     /// <summary>Retries a replicate whose silo went away; the replicate's keyed randomness makes the retry identical.</summary>
-    private async Task<T> WithRetries<T>(Func<Task<T>> call, CancellationToken ct)
+    private async Task<T> WithRetries<T>(Func<Task<T>> call, Func<Task> beforeRetry, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -215,6 +252,7 @@ public sealed class RunGrain(
             {
                 logger.LogWarning(e, "Replicate call failed (attempt {Attempt}); retrying", attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+                await beforeRetry();
             }
         }
     }

@@ -22,8 +22,8 @@ public sealed class ReplicateState
     [Id(0)] public ReplicateResult? Result { get; set; }
 }
 
-// Replicates spread over the cluster at random; each replicate's actors follow it (PreferLocalPlacement).
-[RandomPlacement]
+// Replicates are dealt evenly over the silos; each replicate's actors follow it (PreferLocalPlacement).
+[ReplicateSpreadPlacement]
 public sealed class ReplicateGrain(
     ScenarioCache cache,
     [PersistentState("replicate", "runs")] IPersistentState<ReplicateState> state) : Grain, IReplicateGrain
