@@ -130,13 +130,13 @@ public static class ScenarioLoader
             // First pass: every id that can be referred to, so references can be checked in one go.
             CollectIds(top.Get("parties"), "parties", _ => { });
             foreach (var (id, node) in IdNodes(top.Get("parties")))
-                _partyKinds[id] = ParseKind((node as YamlMappingNode)?.Children.TryGetValue(new YamlScalarNode("kind"), out var k) == true ? (k as YamlScalarNode)?.Value : null) ?? PartyKind.Kommun;
+                _partyKinds[id] = Keyword.PartyKinds.Parse((node as YamlMappingNode)?.Children.TryGetValue(new YamlScalarNode("kind"), out var k) == true ? (k as YamlScalarNode)?.Value : null) ?? PartyKind.Kommun;
             CollectIds(top.Get("insatser"), "insatser", id => { });
             foreach (var (id, node) in IdNodes(top.Get("insatser")))
             {
                 var map = node as YamlMappingNode;
                 var kind = map?.Children.TryGetValue(new YamlScalarNode("kind"), out var k) == true ? (k as YamlScalarNode)?.Value : null;
-                _insatser[id] = kind switch { "individual" => InsatsKind.Individual, "structural" => InsatsKind.Structural, _ => null };
+                _insatser[id] = Keyword.InsatsKinds.Parse(kind);
                 _fteInsatser[id] = map?.Children.TryGetValue(new YamlScalarNode("capacity"), out var c) == true
                     && c is YamlMappingNode cm && cm.Children.ContainsKey(new YamlScalarNode("fte"));
             }
@@ -575,12 +575,7 @@ public static class ScenarioLoader
             var name = m.Str("name") ?? id;
             var party = m.Str("party");
             m.Str("source");
-            PartyKind? kind = null;
-            if (party is not null)
-            {
-                kind = ParseKind(party);
-                if (kind is null) _r.Error(m.Get("party")!, m.Sub("party"), $"unknown party kind '{party}': expected FK, AF, region or kommun");
-            }
+            var kind = Word(m, "party", Keyword.PartyKinds);
             m.Done();
             return id is null ? null : new Payer(id, name!, kind);
         }
@@ -606,9 +601,7 @@ public static class ScenarioLoader
             var id = m.Str("id", required: true);
             var income = m.Str("income");
             if (income is not null) Ref(_incomes, income, m.Get("income"), m.Sub("income"), "income state");
-            var outcomeText = m.Str("outcome") ?? "none";
-            var outcome = outcomeText switch { "work" => Outcome.Work, "studies" => Outcome.Studies, "none" => (Outcome?)Outcome.None, _ => null };
-            if (outcome is null) _r.Error(m.Get("outcome")!, m.Sub("outcome"), $"unknown outcome '{outcomeText}': expected work, studies or none");
+            var outcome = Word(m, "outcome", Keyword.Outcomes);
             var src = m.Str("source");
             m.Str("name");
             m.Str("note");
@@ -628,14 +621,16 @@ public static class ScenarioLoader
             return 1;
         }
 
-        private static PartyKind? ParseKind(string? text) => text?.ToLowerInvariant() switch
+        /// <summary>A field whose value is one of a fixed set of words; an unknown word is reported with the ones allowed.</summary>
+        private T? Word<T>(MapView m, string key, Keywords<T> words, bool required = false) where T : struct
         {
-            "fk" => PartyKind.FK,
-            "af" => PartyKind.AF,
-            "region" or "landsting" => PartyKind.Region,
-            "kommun" => PartyKind.Kommun,
-            _ => null,
-        };
+            var text = m.Str(key, required);
+            if (text is null) return null;
+            var value = words.Parse(text);
+            if (value is null)
+                _r.Error(m.Get(key)!, m.Sub(key), $"unknown {words.What} '{text}': expected {words.Shown}{YamlReader.Suggest(text, words.Words)}");
+            return value;
+        }
 
         private List<Party> ReadParties(MapView top)
         {
@@ -648,10 +643,7 @@ public static class ScenarioLoader
             {
                 var id = m.Str("id", required: true);
                 var name = m.Str("name") ?? id ?? "";
-                var kindText = m.Str("kind", required: true);
-                var kind = ParseKind(kindText);
-                if (kindText is not null && kind is null)
-                    _r.Error(m.Get("kind")!, m.Sub("kind"), $"unknown party kind '{kindText}': expected FK, AF, region or kommun");
+                var kind = Word(m, "kind", Keyword.PartyKinds, required: true);
                 var share = m.Number("share", min: 0, max: 1);
                 unreadShare |= share is null && m.Get("share") is not null;
                 var amount = m.Number("amount", min: 0);
@@ -788,10 +780,7 @@ public static class ScenarioLoader
             m.Str("description");
             m.Str("source");
             m.Str("note");
-            var kindText = m.Str("kind", required: true);
-            InsatsKind? kind = kindText switch { "individual" => InsatsKind.Individual, "structural" => InsatsKind.Structural, _ => null };
-            if (kindText is not null && kind is null)
-                _r.Error(m.Get("kind")!, m.Sub("kind"), $"unknown insats kind '{kindText}': expected individual or structural");
+            var kind = Word(m, "kind", Keyword.InsatsKinds, required: true);
             var line = m.Str("budget_line");
             if (line is not null) Ref(_lines, line, m.Get("budget_line"), m.Sub("budget_line"), "budget line");
             var start = m.Month("start");
@@ -1022,21 +1011,9 @@ public static class ScenarioLoader
         private DurationSpec? ReadDuration(MapView? m)
         {
             if (m is null) return null;
-            var distText = m.Str("distribution", required: true);
-            DurationKind? kind = distText switch
-            {
-                "geometric" => DurationKind.Geometric,
-                "fixed" => DurationKind.Fixed,
-                "uniform" => DurationKind.Uniform,
-                "gamma" => DurationKind.Gamma,
-                "lognormal" => DurationKind.LogNormal,
-                _ => null,
-            };
-            if (distText is not null && kind is null)
-            {
-                _r.Error(m.Get("distribution")!, m.Sub("distribution"), $"unknown duration distribution '{distText}': expected geometric, fixed, uniform, gamma or lognormal");
+            var kind = Word(m, "distribution", Keyword.Durations, required: true);
+            if (kind is null && m.Has("distribution"))
                 foreach (var key in new[] { "mean", "sd", "months", "min", "max" }) m.Get(key);
-            }
             Param? mean = null, sd = null;
             int min = 1, max = 1;
             switch (kind)
@@ -1153,21 +1130,8 @@ public static class ScenarioLoader
         private RecordedResult? ReadRecorded(MapView m)
         {
             var id = m.Str("id", required: true);
-            var qText = m.Str("quantity", required: true);
-            RecordedQuantity? q = qText switch
-            {
-                "admitted" => RecordedQuantity.Admitted,
-                "ended" => RecordedQuantity.Ended,
-                "unplanned" => RecordedQuantity.Unplanned,
-                "exit_occupation" => RecordedQuantity.ExitOccupation,
-                "start_income" => RecordedQuantity.StartIncome,
-                "start_occupation" => RecordedQuantity.StartOccupation,
-                "queue" => RecordedQuantity.Queue,
-                "occupancy" => RecordedQuantity.Occupancy,
-                _ => null,
-            };
-            if (qText is not null && q is null)
-                _r.Error(m.Get("quantity")!, m.Sub("quantity"), $"unknown quantity '{qText}': expected admitted, ended, unplanned, exit_occupation, start_income, start_occupation, queue or occupancy");
+            var q = Word(m, "quantity", Keyword.Quantities, required: true);
+            var qText = q is { } quantity ? Keyword.Quantities.NameOf(quantity) : null;
             var insats = m.Str("insats", required: true);
             var okI = RefInsats(insats, m.Get("insats"), m.Sub("insats"));
             var isDist = q is RecordedQuantity.ExitOccupation or RecordedQuantity.StartIncome or RecordedQuantity.StartOccupation;

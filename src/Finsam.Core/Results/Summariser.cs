@@ -199,18 +199,7 @@ public static class Summariser
         };
     }
 
-    public static string QuantityName(RecordedQuantity q) => q switch
-    {
-        RecordedQuantity.Admitted => "admitted",
-        RecordedQuantity.Ended => "ended",
-        RecordedQuantity.Unplanned => "unplanned",
-        RecordedQuantity.ExitOccupation => "exit_occupation",
-        RecordedQuantity.StartIncome => "start_income",
-        RecordedQuantity.StartOccupation => "start_occupation",
-        RecordedQuantity.Queue => "queue",
-        RecordedQuantity.Occupancy => "occupancy",
-        _ => q.ToString(),
-    };
+    public static string QuantityName(RecordedQuantity q) => Keyword.Quantities.NameOf(q);
 
     public static RecordedSummary CompareRecorded(RunResult run)
     {
