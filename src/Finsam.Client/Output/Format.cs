@@ -12,13 +12,14 @@ public static class Format
     {
         "SEK" => Sek(v),
         "share" => $"{(v * 100).ToString("0.0", Inv)} %",
-        "percentage points" => $"{(v >= 0 ? "+" : "")}{v.ToString("0.0", Inv)} pp",
+        "percentage points" => $"{(v >= 0 ? "+" : "−")}{Math.Abs(v).ToString("0.0", Inv)} pp",
         "months" => $"{v.ToString("0.0", Inv)} mo",
         _ => Count(v),
     };
 
+    /// <summary>People: whole numbers from ten up (a mean of 57.8 people reads as 58), one decimal below.</summary>
     public static string Count(double v) =>
-        Math.Abs(v) >= 100 || v == Math.Floor(v) ? v.ToString("#,0", Inv).Replace(",", " ", StringComparison.Ordinal) : v.ToString("0.0", Inv);
+        Math.Abs(v) >= 10 || v == Math.Floor(v) ? Math.Round(v).ToString("#,0", Inv).Replace(",", " ", StringComparison.Ordinal) : v.ToString("0.0", Inv);
 
     public static string Sek(double v)
     {
