@@ -2,8 +2,8 @@
 # One silo against two on replicate-parallel work, on one machine.
 #
 # Each silo process is pinned to its own CPU core (taskset), so a silo stands for a one-core
-# machine (workstation GC: server GC has nothing to gain on one core); the client only submits and
-# polls. Times are the run grain's own clock (replicates and merging), not the client's start-up. The same synthetic
+# machine (workstation GC: server GC has nothing to gain on one core); PostgreSQL and the client
+# share silo 1's core, leaving silo 2's core to itself. The client only submits and polls. Times are the run grain's own clock (replicates and merging), not the client's start-up. The same synthetic
 # scenario (finsam bench --write-scenario) runs first on one silo, then on two, through a
 # throwaway PostgreSQL cluster. Prints replicates per second, the speed-up, and whether the two
 # results are byte-identical.
@@ -27,6 +27,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; bash .ci/postgres.sh stop >/dev/null 2>&1; [ -n "${FINSAM_BENCH_KEEP:-}" ] && cp "$work"/*.log /tmp/; rm -rf "$work"; }
 trap cleanup EXIT
 
+# PostgreSQL and the client live with silo 1 on core 0, so the second silo's core is its own,
+# as a second machine's would be.
+pin_postgres() { for pid in $(pgrep -u postgres 2>/dev/null); do taskset -acp 0 "$pid" >/dev/null 2>&1 || true; done; }
+pin_postgres
 dotnet "$bin" db init --connection "$FINSAM_TEST_PG" >/dev/null
 dotnet "$bin" bench --write-scenario "$work/synthetic.yaml" --participants "$participants" --months "$months" >/dev/null
 cluster="bench-$$"
@@ -52,7 +56,8 @@ wait_for_silos() { # count
     echo "silos did not join"; cat "$work"/*.log; exit 1
 }
 time_run() { # label → seconds the run took inside the silos (the run grain's own clock: replicates and merging)
-    COLUMNS=200 dotnet "$bin" run "$work/synthetic.yaml" --cluster postgres --connection "$FINSAM_TEST_PG" --cluster-id "$cluster" \
+    pin_postgres
+    COLUMNS=200 taskset -c 0 dotnet "$bin" run "$work/synthetic.yaml" --cluster postgres --connection "$FINSAM_TEST_PG" --cluster-id "$cluster" \
         --replicates "$replicates" --out "$work/out-$1" >"$work/client-$1.txt" 2>&1
     local t
     t=$(tr -s '\n ' '  ' <"$work/client-$1.txt" | sed -n 's/.*(\([0-9.]*\) s inside the silos).*/\1/p')
