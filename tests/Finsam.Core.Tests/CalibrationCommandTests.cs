@@ -16,20 +16,7 @@ public sealed class CalibrationCommandTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
     }
 
-    private static (int Exit, string Output) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 400;
-        var exit = Finsam.Client.Program.Build(console, () => new InProcessBackend()).Parse(args).InvokeAsync().GetAwaiter().GetResult();
-        return (exit, output.ToString());
-    }
+    private static (int Exit, string Output) Cli(params string[] args) => CommandLine.Run(args);
 
     private string Write(string name, string text)
     {

@@ -86,6 +86,25 @@ public sealed class TinyScenario
         Simulator.RunAsync(Load(), new RunOptions { Replicates = replicates, Shards = shards }).GetAwaiter().GetResult();
 }
 
+/// <summary>The `finsam` command line in this process, on the in-process engine, with its output captured.</summary>
+public static class CommandLine
+{
+    public static (int Exit, string Output) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+            Ansi = Spectre.Console.AnsiSupport.No,
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Interactive = Spectre.Console.InteractionSupport.No,
+        });
+        console.Profile.Width = 400;
+        var exit = Finsam.Client.Program.Build(console, () => new Finsam.Client.Running.InProcessBackend()).Parse(args).InvokeAsync().GetAwaiter().GetResult();
+        return (exit, output.ToString());
+    }
+}
+
 public static class Problems
 {
     public static IReadOnlyList<Diagnostic> Of(string yaml, string file = "bad.yaml") =>

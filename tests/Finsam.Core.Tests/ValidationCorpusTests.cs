@@ -97,20 +97,7 @@ public sealed partial class ValidationCorpusTests
 
     // ------------------------------------------------------------------ the command line
 
-    private static (int Exit, string Output) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 400;
-        var exit = Finsam.Client.Program.Build(console, () => new InProcessBackend()).Parse(args).InvokeAsync().GetAwaiter().GetResult();
-        return (exit, output.ToString());
-    }
+    private static (int Exit, string Output) Cli(params string[] args) => CommandLine.Run(args);
 
     [Fact]
     public void Run_on_a_bad_file_exits_with_2_and_writes_nothing()
