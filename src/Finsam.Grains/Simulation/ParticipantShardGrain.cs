@@ -1,5 +1,5 @@
 using Finsam.Core.Simulation;
-using Orleans.Placement;
+using Orleans.Concurrency;
 
 namespace Finsam.Grains.Simulation;
 
@@ -14,8 +14,7 @@ public interface IParticipantShardGrain : IGrainWithStringKey
     [Alias("Finish")] Task FinishAsync();
 }
 
-// Placed with the replicate grain that first calls it, so a replicate's month-by-month calls stay on one silo.
-[PreferLocalPlacement]
+[StatelessWorker(1, removeIdleWorkers: false)]   // on its replicate's silo: see ReplicateActorGrain
 public sealed class ParticipantShardGrain(ScenarioCache cache) : ReplicateActorGrain(cache), IParticipantShardGrain
 {
     private ParticipantShard? _shard;

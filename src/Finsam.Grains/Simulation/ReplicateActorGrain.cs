@@ -6,6 +6,15 @@ namespace Finsam.Grains.Simulation;
 /// Common life of the grains that make up one replicate: attached to a replicate's world on
 /// <c>InitAsync</c>, detached and deactivated on <c>FinishAsync</c>.
 /// </summary>
+/// <remarks>
+/// They are stateless workers with one activation per silo (<c>[StatelessWorker(1, removeIdleWorkers:
+/// false)]</c>), though they hold the replicate's state between calls: only their replicate grain
+/// calls them, so the one activation is always on its silo, and a stateless worker is never
+/// registered in the grain directory. Placed grains would each cost a directory registration, on
+/// whichever silo owns the key, before a replicate could start — across silos that was the
+/// largest wait in a replicate. Should the replicate be retried on another silo, that silo's
+/// fresh activations are initialised anew by <c>InitAsync</c>.
+/// </remarks>
 public abstract class ReplicateActorGrain(ScenarioCache cache) : Grain
 {
     private ReplicateSpec? _spec;
