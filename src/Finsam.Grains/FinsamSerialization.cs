@@ -26,6 +26,7 @@ public static class FinsamSerialization
     {
         services.AddFinsamSerialization();
         services.AddSingleton<Simulation.ScenarioCache>();
+        services.AddSingleton(_ => new Simulation.ReplicateSlots(Environment.ProcessorCount));
         Simulation.ReplicateSpreadPlacementDirector.Register(services);
         return services;
     }

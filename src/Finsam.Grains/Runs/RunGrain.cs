@@ -13,7 +13,7 @@ public enum RunState { NotStarted, Running, Completed, Failed, Cancelled }
 public sealed record RunRequest(
     [property: Id(0)] ScenarioPayload Scenario,
     [property: Id(1)] int Shards = 0,
-    [property: Id(2)] int MaxConcurrentReplicates = 0);  // per silo; 0 = 2
+    [property: Id(2)] int MaxConcurrentReplicates = 0);  // per silo; 0 = the silo's replicate slots + 1
 
 [GenerateSerializer, Immutable, Alias("finsam.run-status")]
 public sealed record RunStatus(
@@ -67,6 +67,7 @@ public sealed class RunGrain(
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
     private const int MaxAttempts = 5;
+    private static readonly TimeSpan SiloRefresh = TimeSpan.FromSeconds(5);
     private CancellationTokenSource? _cancel;
     private Task? _driver;
     private bool _deactivating;
@@ -153,53 +154,43 @@ public sealed class RunGrain(
             var ix = new ScenarioIndex(scenario);
             var results = new ReplicateResult?[S.Total];
             var done = new HashSet<int>(S.Completed);
-            // Each silo gets at most this many replicates at a time, and the next replicate goes to the
-            // silo with the fewest in flight, so faster or idler silos take more of the run.
-            var perSilo = request.MaxConcurrentReplicates > 0 ? request.MaxConcurrentReplicates : 2;
-            var inFlight = new Dictionary<SiloAddress, int>();
-            await RefreshSilosAsync(inFlight);
-            using var slots = new SemaphoreSlim(Math.Max(1, inFlight.Count) * perSilo);
+            var loads = new SiloLoads(GrainFactory, request.MaxConcurrentReplicates, logger);
+            await loads.RefreshAsync();
+            var refreshed = System.Diagnostics.Stopwatch.StartNew();
             var lastSave = DateTime.UtcNow;
 
-            async Task<ReplicateResult> Place(int r, ReplicateSpec spec)
+            async Task One(int r, SiloAddress silo)
             {
-                var silo = inFlight.Count == 0 ? null : inFlight.MinBy(kv => kv.Value).Key;
-                if (silo is not null) inFlight[silo]++;
-                try
+                var spec = new ReplicateSpec(RunId, request.Scenario, r, S.Shards, activity?.Id);
+                results[r] = await RunReplicateAsync(spec, silo, loads, ct);
+                if (done.Add(r)) S.Completed.Add(r);
+                if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !_deactivating)
                 {
-                    if (silo is not null) RequestContext.Set(ReplicateSpreadPlacement.SiloKey, silo.ToParsableString());
-                    var call = GrainFactory.GetGrain<IReplicateGrain>(Key(r)).RunAsync(spec, ct);
-                    RequestContext.Remove(ReplicateSpreadPlacement.SiloKey);
-                    return await call;
-                }
-                finally
-                {
-                    if (silo is not null && inFlight.TryGetValue(silo, out var n)) inFlight[silo] = n - 1;
-                }
-            }
-
-            async Task One(int r)
-            {
-                await slots.WaitAsync(ct);
-                try
-                {
-                    var spec = new ReplicateSpec(RunId, request.Scenario, r, S.Shards, activity?.Id);
-                    results[r] = await WithRetries(() => Place(r, spec), () => RefreshSilosAsync(inFlight), ct);
-                    if (done.Add(r)) S.Completed.Add(r);
-                    if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !_deactivating)
-                    {
-                        lastSave = DateTime.UtcNow;
-                        await state.WriteStateAsync(ct);
-                    }
-                }
-                finally
-                {
-                    slots.Release();
+                    lastSave = DateTime.UtcNow;
+                    await state.WriteStateAsync(ct);
                 }
             }
 
             // Replicates already done are fetched from their grains' storage, not run again.
-            await Task.WhenAll(Enumerable.Range(0, S.Total).Select(One));
+            var pending = new Queue<int>(Enumerable.Range(0, S.Total));
+            var running = new List<Task>();
+            while (pending.Count > 0 || running.Count > 0)
+            {
+                if (refreshed.Elapsed > SiloRefresh)
+                {
+                    await loads.RefreshAsync();   // a silo that joined mid-run takes its share of the rest
+                    refreshed.Restart();
+                }
+                while (pending.Count > 0 && (loads.TryTake() ?? (running.Count == 0 ? loads.TakeAny() : null)) is { } silo)
+                    running.Add(One(pending.Dequeue(), silo));
+                var finished = await Task.WhenAny(running);
+                running.Remove(finished);
+                if (!finished.IsCompletedSuccessfully)
+                {
+                    await SettleAsync(running);   // let the others finish before the run fails
+                    await finished;
+                }
+            }
             ct.ThrowIfCancellationRequested();
 
             var summary = Summariser.Summarise(new RunResult(scenario, ix, results.Select(x => x!).ToList()));
@@ -231,29 +222,45 @@ public sealed class RunGrain(
 
     private string Key(int replicate) => $"{RunId}/{replicate}";
 
-    /// <summary>The active silos, keeping the in-flight counts of those still there.</summary>
-    private async Task RefreshSilosAsync(Dictionary<SiloAddress, int> inFlight)
+    /// <summary>
+    /// Runs a replicate on <paramref name="silo"/> (already counted in <paramref name="loads"/>); if
+    /// the call fails, say because the silo went away, retries on the least loaded silo. The
+    /// replicate's keyed randomness makes a retry identical.
+    /// </summary>
+    private async Task<ReplicateResult> RunReplicateAsync(ReplicateSpec spec, SiloAddress silo, SiloLoads loads, CancellationToken ct)
     {
-        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        foreach (var gone in inFlight.Keys.Where(s => !hosts.ContainsKey(s)).ToList()) inFlight.Remove(gone);
-        foreach (var silo in hosts.Keys) inFlight.TryAdd(silo, 0);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await ReplicateSpreadPlacement.On(silo,
+                        () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct));
+                }
+                catch (Exception e) when (attempt < MaxAttempts && !ct.IsCancellationRequested && e is not ScenarioException and not InvalidOperationException)
+                {
+                    logger.LogWarning(e, "Replicate {Replicate} failed on {Silo} (attempt {Attempt}); retrying", spec.Replicate, silo, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+                    await loads.RefreshAsync();
+                    var next = loads.TakeAny();
+                    loads.Return(silo);
+                    silo = next;
+                }
+            }
+        }
+        finally
+        {
+            loads.Return(silo);
+        }
     }
 
-    /// <summary>Retries a replicate whose silo went away; the replicate's keyed randomness makes the retry identical.</summary>
-    private async Task<T> WithRetries<T>(Func<Task<T>> call, Func<Task> beforeRetry, CancellationToken ct)
+    private static async Task SettleAsync(IEnumerable<Task> tasks)
     {
-        for (var attempt = 1; ; attempt++)
+        foreach (var task in tasks)
         {
-            try
-            {
-                return await call();
-            }
-            catch (Exception e) when (attempt < MaxAttempts && !ct.IsCancellationRequested && e is not ScenarioException and not InvalidOperationException)
-            {
-                logger.LogWarning(e, "Replicate call failed (attempt {Attempt}); retrying", attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
-                await beforeRetry();
-            }
+            try { await task; }
+            catch (Exception) { /* the run fails with the first failure; these only need to stop */ }
         }
     }
 }

@@ -22,10 +22,12 @@ public sealed class ReplicateState
     [Id(0)] public ReplicateResult? Result { get; set; }
 }
 
-// Replicates are dealt evenly over the silos; each replicate's actors follow it (PreferLocalPlacement).
+// Placed on the silo the run grain chose for it; its actors are stateless workers, so they live
+// on the same silo and never touch the grain directory.
 [ReplicateSpreadPlacement]
 public sealed class ReplicateGrain(
     ScenarioCache cache,
+    ReplicateSlots slots,
     [PersistentState("replicate", "runs")] IPersistentState<ReplicateState> state) : Grain, IReplicateGrain
 {
     public async Task<ReplicateResult> RunAsync(ReplicateSpec spec, CancellationToken ct = default)
@@ -36,23 +38,29 @@ public sealed class ReplicateGrain(
         using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicate", ActivityKind.Internal, parent);
         activity?.SetTag("finsam.run", spec.RunId);
         activity?.SetTag("finsam.replicate", spec.Replicate);
-        var model = cache.Acquire(spec);
-        var actors = new GrainActors(GrainFactory, spec, model);
-        try
+        activity?.SetTag("finsam.silo", RuntimeIdentity);
+        ReplicateResult result;
+        using (await slots.EnterAsync(ct))
         {
-            await actors.InitAsync();
-            var result = await ReplicateCoordinator.RunAsync(model, actors, ct);
-            state.State.Result = result;
-            await state.WriteStateAsync(ct);
-            FinsamInstruments.ReplicatesCompleted.Add(1);
-            activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
-            return result;
+            var model = cache.Acquire(spec);
+            var actors = new GrainActors(GrainFactory, spec, model);
+            try
+            {
+                await actors.InitAsync();
+                result = await ReplicateCoordinator.RunAsync(model, actors, ct);
+            }
+            finally
+            {
+                cache.Release(spec);
+                await actors.FinishAsync();
+            }
         }
-        finally
-        {
-            cache.Release(spec);
-            await actors.FinishAsync();
-        }
+        // Stored outside the slot: the next replicate computes while this one is written.
+        state.State.Result = result;
+        await state.WriteStateAsync(ct);
+        FinsamInstruments.ReplicatesCompleted.Add(1);
+        activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
+        return result;
     }
 
     public async Task ForgetAsync()

@@ -7,17 +7,34 @@ using Orleans.Runtime.Placement;
 namespace Finsam.Grains.Simulation;
 
 /// <summary>
-/// Places a replicate on the silo the run grain chose for it (the one with the fewest replicates
-/// in flight, named in the request context under <see cref="SiloKey"/>), so a fast or idle silo
-/// gets the next replicate. Without a choice — or if the chosen silo is gone — replicate r goes to
-/// silo r mod n. A replicate's shard, insats and party grains follow it
-/// (<see cref="PreferLocalPlacementAttribute"/>).
+/// Places a replicate on the silo the run grain chose for it (the one with the most room, named in
+/// the request context under <see cref="SiloKey"/>), so a fast or idle silo gets the next
+/// replicate. Without a choice — or if the chosen silo is gone — replicate r goes to silo r mod n.
+/// A replicate's shard, insats and party grains are stateless workers and so live on its silo.
+/// The run grain also uses it to reach each silo's <see cref="IReplicateSlotsGrain"/>.
 /// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("finsam.replicate-spread")]
 public sealed class ReplicateSpreadPlacement : PlacementStrategy
 {
     public const string SiloKey = "finsam.replicate-silo";
     public static readonly ReplicateSpreadPlacement Instance = new();
+
+    /// <summary>Makes a call whose grain, if it is not yet active, is placed on <paramref name="silo"/>.</summary>
+    public static Task<T> On<T>(SiloAddress silo, Func<Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(call);
+        // The request context is read when the message is made, inside call(), before it first awaits.
+        RequestContext.Set(SiloKey, silo.ToParsableString());
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            RequestContext.Remove(SiloKey);
+        }
+    }
 }
 
 [AttributeUsage(AttributeTargets.Class)]

@@ -1,0 +1,65 @@
+using Finsam.Grains.Simulation;
+using Microsoft.Extensions.Logging;
+
+namespace Finsam.Grains.Runs;
+
+/// <summary>
+/// The run grain's view of where its replicates run: for each active silo, how many are in flight
+/// and how many it takes at once — its replicate slots (one per core) plus one waiting, so the silo
+/// starts its next replicate the moment one finishes. The next replicate goes to the silo with the
+/// most room, so a faster or idler silo takes more of the run. Used only inside the run grain's
+/// turns, so it needs no locking.
+/// </summary>
+internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger logger)
+{
+    private sealed class Load(int limit)
+    {
+        public int InFlight;
+        public int Limit { get; } = limit;
+        public double Fill => InFlight / (double)Limit;
+    }
+
+    private readonly Dictionary<SiloAddress, Load> _silos = [];
+
+    /// <summary>Follows the membership: silos that left are dropped, silos that joined are asked their slots.</summary>
+    public async Task RefreshAsync()
+    {
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        foreach (var gone in _silos.Keys.Where(s => !hosts.ContainsKey(s)).ToList()) _silos.Remove(gone);
+        foreach (var silo in hosts.Keys.Where(s => !_silos.ContainsKey(s)).ToList())
+            _silos[silo] = new Load(fixedLimit > 0 ? fixedLimit : await SlotsOfAsync(silo) + 1);
+    }
+
+    /// <summary>The silo with the most room, counted as one more in flight; null when all are full.</summary>
+    public SiloAddress? TryTake() => Take(_silos.Where(kv => kv.Value.InFlight < kv.Value.Limit));
+
+    /// <summary>The least loaded silo even if full (for a retry, or when nothing runs).</summary>
+    public SiloAddress TakeAny() => Take(_silos) ?? throw new InvalidOperationException("the cluster has no active silo");
+
+    public void Return(SiloAddress silo)
+    {
+        if (_silos.TryGetValue(silo, out var load)) load.InFlight--;
+    }
+
+    private static SiloAddress? Take(IEnumerable<KeyValuePair<SiloAddress, Load>> candidates)
+    {
+        var best = candidates.OrderBy(kv => kv.Value.Fill).ThenBy(kv => kv.Key.ToParsableString(), StringComparer.Ordinal).FirstOrDefault();
+        if (best.Key is null) return null;
+        best.Value.InFlight++;
+        return best.Key;
+    }
+
+    private async Task<int> SlotsOfAsync(SiloAddress silo)
+    {
+        try
+        {
+            return await ReplicateSpreadPlacement.On(silo,
+                () => grains.GetGrain<IReplicateSlotsGrain>(silo.ToParsableString()).GetCountAsync());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not ask silo {Silo} for its replicate slots; assuming one", silo);
+            return 1;
+        }
+    }
+}
