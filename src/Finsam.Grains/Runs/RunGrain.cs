@@ -199,7 +199,9 @@ public sealed class RunGrain(
             S.Seconds += _clock.Elapsed.TotalSeconds;
             _clock = null;
             await state.WriteStateAsync(CancellationToken.None);
-            await Task.WhenAll(Enumerable.Range(0, S.Total).Select(r => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).ForgetAsync()));
+            // A few at a time: each is a database write, and a run may have thousands.
+            foreach (var batch in Enumerable.Range(0, S.Total).Chunk(16))
+                await Task.WhenAll(batch.Select(r => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).ForgetAsync()));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -7,13 +7,11 @@ namespace Finsam.Grains.Simulation;
 /// <c>InitAsync</c>, detached and deactivated on <c>FinishAsync</c>.
 /// </summary>
 /// <remarks>
-/// They are stateless workers with one activation per silo (<c>[StatelessWorker(1, removeIdleWorkers:
-/// false)]</c>), though they hold the replicate's state between calls: only their replicate grain
-/// calls them, so the one activation is always on its silo, and a stateless worker is never
-/// registered in the grain directory. Placed grains would each cost a directory registration, on
-/// whichever silo owns the key, before a replicate could start — across silos that was the
-/// largest wait in a replicate. Should the replicate be retried on another silo, that silo's
-/// fresh activations are initialised anew by <c>InitAsync</c>.
+/// They are placed on the silo of the replicate grain that first calls them
+/// (<c>[PreferLocalPlacement]</c>), so a replicate's month-by-month calls never leave its silo.
+/// Each activation is registered in the grain directory, which for half the keys lives on another
+/// silo; the replicate grain activates them before it waits for a compute slot, so that wait
+/// overlaps the replicate computing before it.
 /// </remarks>
 public abstract class ReplicateActorGrain(ScenarioCache cache) : Grain
 {

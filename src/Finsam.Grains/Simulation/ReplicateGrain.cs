@@ -22,8 +22,7 @@ public sealed class ReplicateState
     [Id(0)] public ReplicateResult? Result { get; set; }
 }
 
-// Placed on the silo the run grain chose for it; its actors are stateless workers, so they live
-// on the same silo and never touch the grain directory.
+// Placed on the silo the run grain chose for it; its actors follow it there (PreferLocalPlacement).
 [ReplicateSpreadPlacement]
 public sealed class ReplicateGrain(
     ScenarioCache cache,
@@ -40,20 +39,19 @@ public sealed class ReplicateGrain(
         activity?.SetTag("finsam.replicate", spec.Replicate);
         activity?.SetTag("finsam.silo", RuntimeIdentity);
         ReplicateResult result;
-        using (await slots.EnterAsync(ct))
+        var model = cache.Acquire(spec);
+        var actors = new GrainActors(GrainFactory, spec, model);
+        try
         {
-            var model = cache.Acquire(spec);
-            var actors = new GrainActors(GrainFactory, spec, model);
-            try
-            {
-                await actors.InitAsync();
+            // Activated before the slot is free, so their start-up overlaps the replicate before.
+            await actors.InitAsync();
+            using (await slots.EnterAsync(ct))
                 result = await ReplicateCoordinator.RunAsync(model, actors, ct);
-            }
-            finally
-            {
-                cache.Release(spec);
-                await actors.FinishAsync();
-            }
+        }
+        finally
+        {
+            cache.Release(spec);
+            await actors.FinishAsync();
         }
         // Stored outside the slot: the next replicate computes while this one is written.
         state.State.Result = result;
