@@ -1,7 +1,7 @@
 using Finsam.Core.Analysis;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
-using Orleans.Placement;
+using Orleans.Concurrency;
 
 namespace Finsam.Grains.Simulation;
 
@@ -44,7 +44,7 @@ public sealed record ThroughputAnswer(
     [property: Id(0)] ThroughputResult Throughput,
     [property: Id(1)] CapacityResult? Required);
 
-[PreferLocalPlacement]   // on its replicate's silo: see ReplicateActorGrain
+[StatelessWorker(1, removeIdleWorkers: false)]   // on its replicate's silo: see ReplicateActorGrain
 public sealed class InsatsGrain(ScenarioCache cache) : ReplicateActorGrain(cache), IInsatsGrain
 {
     private InsatsUnit? _unit;

@@ -1,5 +1,5 @@
 using Finsam.Core.Simulation;
-using Orleans.Placement;
+using Orleans.Concurrency;
 
 namespace Finsam.Grains.Simulation;
 
@@ -14,7 +14,7 @@ public interface IParticipantShardGrain : IGrainWithStringKey
     [Alias("Finish")] Task FinishAsync();
 }
 
-[PreferLocalPlacement]   // on its replicate's silo: see ReplicateActorGrain
+[StatelessWorker(1, removeIdleWorkers: false)]   // on its replicate's silo: see ReplicateActorGrain
 public sealed class ParticipantShardGrain(ScenarioCache cache) : ReplicateActorGrain(cache), IParticipantShardGrain
 {
     private ParticipantShard? _shard;

@@ -1,5 +1,5 @@
 using Finsam.Core.Simulation;
-using Orleans.Placement;
+using Orleans.Concurrency;
 
 namespace Finsam.Grains.Simulation;
 
@@ -19,7 +19,7 @@ public interface IPartyGrain : IGrainWithStringKey
     [Alias("Finish")] Task FinishAsync();
 }
 
-[PreferLocalPlacement]   // on its replicate's silo: see ReplicateActorGrain
+[StatelessWorker(1, removeIdleWorkers: false)]   // on its replicate's silo: see ReplicateActorGrain
 public sealed class PartyGrain(ScenarioCache cache) : ReplicateActorGrain(cache), IPartyGrain
 {
     private PartyUnit? _unit;

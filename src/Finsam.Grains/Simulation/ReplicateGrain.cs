@@ -22,7 +22,7 @@ public sealed class ReplicateState
     [Id(0)] public ReplicateResult? Result { get; set; }
 }
 
-// Placed on the silo the run grain chose for it; its actors follow it there (PreferLocalPlacement).
+// Placed on the silo the run grain chose for it; its actors are stateless workers on the same silo.
 [ReplicateSpreadPlacement]
 public sealed class ReplicateGrain(
     ScenarioCache cache,

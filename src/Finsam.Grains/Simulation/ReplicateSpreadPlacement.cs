@@ -10,7 +10,7 @@ namespace Finsam.Grains.Simulation;
 /// Places a replicate on the silo the run grain chose for it (the one with the most room, named in
 /// the request context under <see cref="SiloKey"/>), so a fast or idle silo gets the next
 /// replicate. Without a choice — or if the chosen silo is gone — replicate r goes to silo r mod n.
-/// A replicate's shard, insats and party grains follow it (<see cref="PreferLocalPlacementAttribute"/>).
+/// A replicate's shard, insats and party grains are stateless workers, so they live on its silo.
 /// The run grain also uses it to reach each silo's <see cref="IReplicateSlotsGrain"/>.
 /// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("finsam.replicate-spread")]
