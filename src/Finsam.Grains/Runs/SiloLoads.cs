@@ -27,7 +27,10 @@ internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger lo
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         foreach (var gone in _silos.Keys.Where(s => !hosts.ContainsKey(s)).ToList()) _silos.Remove(gone);
         foreach (var silo in hosts.Keys.Where(s => !_silos.ContainsKey(s)).ToList())
-            _silos[silo] = new Load(fixedLimit > 0 ? fixedLimit : await SlotsOfAsync(silo) + 1);
+        {
+            var limit = fixedLimit > 0 ? fixedLimit : await SlotsOfAsync(silo) + 1;
+            _silos.TryAdd(silo, new Load(limit));   // a refresh that ran meanwhile may have added it, with replicates counted
+        }
     }
 
     /// <summary>The silo with the most room, counted as one more in flight; null when all are full.</summary>
