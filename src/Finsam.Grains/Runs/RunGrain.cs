@@ -181,8 +181,9 @@ public sealed class RunGrain(
                     await loads.RefreshAsync();   // a silo that joined mid-run takes its share of the rest
                     refreshed.Restart();
                 }
-                while (pending.Count > 0 && (loads.TryTake() ?? (running.Count == 0 ? loads.TakeAny() : null)) is { } silo)
+                while (pending.Count > 0 && loads.TryTake() is { } silo)
                     running.Add(One(pending.Dequeue(), silo));
+                if (running.Count == 0) throw new InvalidOperationException("the cluster has no active silo");
                 var finished = await Task.WhenAny(running);
                 running.Remove(finished);
                 if (!finished.IsCompletedSuccessfully)

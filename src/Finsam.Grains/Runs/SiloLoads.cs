@@ -36,7 +36,7 @@ internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger lo
     /// <summary>The silo with the most room, counted as one more in flight; null when all are full.</summary>
     public SiloAddress? TryTake() => Take(_silos.Where(kv => kv.Value.InFlight < kv.Value.Limit));
 
-    /// <summary>The least loaded silo even if full (for a retry, or when nothing runs).</summary>
+    /// <summary>The least loaded silo even if full (for a retry).</summary>
     public SiloAddress TakeAny() => Take(_silos) ?? throw new InvalidOperationException("the cluster has no active silo");
 
     public void Return(SiloAddress silo)

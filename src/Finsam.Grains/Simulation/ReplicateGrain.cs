@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
-using Orleans.Placement;
 
 namespace Finsam.Grains.Simulation;
 
