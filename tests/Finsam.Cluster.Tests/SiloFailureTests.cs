@@ -22,6 +22,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         builder.AddSiloBuilderConfigurator<FinsamTestSilo>();
         builder.AddClientBuilderConfigurator<FinsamTestClient>();
         var cluster = builder.Build();
+        SiloLog.Clear();
         try
         {
             await cluster.DeployAsync();
@@ -56,8 +57,9 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 await cluster.StopSiloAsync(victim);
             });
 
-            Assert.True(stopped, "the run finished before the silo could be stopped");
-            Assert.Equal(RunState.Completed, status.State);
+            if (status.State != RunState.Completed) output.WriteLine(SiloLog.Dump());
+            Assert.True(stopped, $"the run finished ({status.State}: {status.Error}) before the silo could be stopped");
+            Assert.True(status.State == RunState.Completed, $"run ended {status.State}: {status.Error}");
             Assert.Equal(replicates, status.Completed);
             Assert.Equal(expected, await run.GetResultJsonAsync());
             output.WriteLine($"completed on {status.Host}; identical to the in-process engine");

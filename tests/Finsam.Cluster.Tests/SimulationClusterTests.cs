@@ -4,6 +4,7 @@ using Finsam.Grains;
 using Finsam.Grains.Runs;
 using Finsam.Silo;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Finsam.Cluster.Tests;
@@ -25,6 +26,7 @@ public sealed class FinsamTestSilo : ISiloConfigurator
                 o.ConnectionString = connection;
             });
         silo.Services.AddFinsamGrainServices();
+        silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, SiloLog>();
     }
 }
 
