@@ -2,7 +2,9 @@ using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
 using Finsam.Grains.Simulation;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace Finsam.Grains.Runs;
 
@@ -64,16 +66,25 @@ public sealed class RunGrainState
 
 public sealed class RunGrain(
     [PersistentState("run", "runs")] IPersistentState<RunGrainState> state,
+    IHostApplicationLifetime lifetime,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
-    private const int MaxAttempts = 5;
+    /// <summary>How long a replicate is retried while the cluster gets over a lost silo.</summary>
+    private static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan SiloRefresh = TimeSpan.FromSeconds(5);
     private CancellationTokenSource? _cancel;
     private Task? _driver;
     private bool _deactivating;
     private System.Diagnostics.Stopwatch? _clock;
+    private HashSet<int>? _done;   // while driving: the replicates finished, ahead of the stored list
 
     private RunGrainState S => state.State;
+
+    /// <summary>
+    /// This activation is going away (deactivated, or its silo is stopping): the run is not failing,
+    /// it is handed to the next activation, which resumes from the stored state.
+    /// </summary>
+    private bool HandingOver => _deactivating || lifetime.ApplicationStopping.IsCancellationRequested;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -108,7 +119,7 @@ public sealed class RunGrain(
             S.Error = "the scenario is not valid";
             S.Problems = e.Diagnostics.Select(d => d.ToString()).ToList();
         }
-        await state.WriteStateAsync();
+        await SaveAsync();
         if (S.State == RunState.Running) StartDriver();
         return Status();
     }
@@ -122,12 +133,12 @@ public sealed class RunGrain(
         if (S.State != RunState.Running) return Status();
         S.State = RunState.Cancelled;
         _cancel?.Cancel();
-        await state.WriteStateAsync();
+        await SaveAsync();
         return Status();
     }
 
     private RunStatus Status() =>
-        new(RunId, S.State, S.Completed.Count, S.Total, S.ScenarioName, S.Error, [.. S.Problems], RuntimeIdentity,
+        new(RunId, S.State, _done?.Count ?? S.Completed.Count, S.Total, S.ScenarioName, S.Error, [.. S.Problems], RuntimeIdentity,
             S.Seconds + (_clock?.Elapsed.TotalSeconds ?? 0));
 
     /// <summary>One shard per 100 000 expected participants (at most 16): results do not depend on it.</summary>
@@ -136,7 +147,8 @@ public sealed class RunGrain(
     private void StartDriver()
     {
         if (_driver is { IsCompleted: false }) return;
-        _cancel = new CancellationTokenSource();
+        // A silo that is stopping stops dispatching at once; the run's next activation carries on.
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         // Runs in the grain's context: its continuations interleave with status calls between awaits.
         _driver = DriveAsync(_cancel.Token);
     }
@@ -153,7 +165,7 @@ public sealed class RunGrain(
             var scenario = request.Scenario.Load();
             var ix = new ScenarioIndex(scenario);
             var results = new ReplicateResult?[S.Total];
-            var done = new HashSet<int>(S.Completed);
+            var done = _done = new HashSet<int>(S.Completed);
             var loads = new SiloLoads(GrainFactory, request.MaxConcurrentReplicates, logger);
             await loads.RefreshAsync();
             var refreshed = System.Diagnostics.Stopwatch.StartNew();
@@ -163,11 +175,11 @@ public sealed class RunGrain(
             {
                 var spec = new ReplicateSpec(RunId, request.Scenario, r, S.Shards, activity?.Id);
                 results[r] = await RunReplicateAsync(spec, silo, loads, ct);
-                if (done.Add(r)) S.Completed.Add(r);
-                if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !_deactivating)
+                done.Add(r);
+                if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver)
                 {
                     lastSave = DateTime.UtcNow;
-                    await state.WriteStateAsync(ct);
+                    await SaveProgressAsync(ct);
                 }
             }
 
@@ -199,25 +211,87 @@ public sealed class RunGrain(
             S.State = RunState.Completed;
             S.Seconds += _clock.Elapsed.TotalSeconds;
             _clock = null;
-            await state.WriteStateAsync(CancellationToken.None);
-            // A few at a time: each is a database write, and a run may have thousands.
-            foreach (var batch in Enumerable.Range(0, S.Total).Chunk(16))
-                await Task.WhenAll(batch.Select(r => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).ForgetAsync()));
+            await SaveAsync(CancellationToken.None);
+        }
+        catch (Exception) when (HandingOver)
+        {
+            // Whatever broke as the grain or its silo went away: the next activation resumes the run.
+            logger.LogInformation("Run {Run} handed over (grain or silo going away)", RunId);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            logger.LogInformation("Run {Run} {What}", RunId, _deactivating ? "handed over (silo shutting down)" : "cancelled");
+            logger.LogInformation("Run {Run} cancelled", RunId);
         }
-        catch (Exception e) when (e is not OperationCanceledException && !_deactivating)
+        catch (InconsistentStateException e)
+        {
+            // Someone else stored this run since we read it: another activation has it now.
+            logger.LogWarning(e, "Run {Run}: stored by another activation; this one stops", RunId);
+        }
+        catch (Exception e)
         {
             logger.LogError(e, "Run {Run} failed", RunId);
             S.State = RunState.Failed;
             S.Error = e.Message;
-            await state.WriteStateAsync(CancellationToken.None);
+            await SaveAsync(CancellationToken.None);
         }
         finally
         {
             FinsamInstruments.RunsActive.Add(-1);
+        }
+        if (S.State == RunState.Completed && !HandingOver) await ForgetReplicatesAsync();
+    }
+
+    /// <summary>
+    /// Stores the run. The storage provider serialises the state off the grain's thread, so a list
+    /// handed to it must never change afterwards: the completed replicates go in as a fresh copy.
+    /// </summary>
+    private Task SaveAsync(CancellationToken ct = default)
+    {
+        if (_done is not null) S.Completed = [.. _done.Order()];
+        return state.WriteStateAsync(ct);
+    }
+
+    /// <summary>Progress is stored so a resumed run skips finished replicates; losing one save only costs re-reading them.</summary>
+    private async Task SaveProgressAsync(CancellationToken ct)
+    {
+        try
+        {
+            await SaveAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not InconsistentStateException)
+        {
+            logger.LogWarning(e, "Run {Run}: progress could not be stored; carrying on", RunId);
+        }
+    }
+
+    /// <summary>
+    /// Drops the replicates' stored results once the summary is stored. Best effort: the run is
+    /// complete whatever happens here, and a result left behind only takes space. A batch is tried
+    /// again after a pause, as right after a silo is lost the directory may still point at it.
+    /// </summary>
+    private async Task ForgetReplicatesAsync()
+    {
+        // A few at a time: each is a database write, and a run may have thousands.
+        foreach (var batch in Enumerable.Range(0, S.Total).Chunk(16))
+        {
+            for (var attempt = 1; !HandingOver; attempt++)
+            {
+                try
+                {
+                    await Task.WhenAll(batch.Select(r => GrainFactory.GetGrain<IReplicateGrain>(Key(r)).ForgetAsync()));
+                    break;
+                }
+                catch (Exception e) when (attempt < 3)
+                {
+                    logger.LogInformation(e, "Run {Run}: dropping replicates {First}–{Last} failed; trying again", RunId, batch[0], batch[^1]);
+                    await Task.Delay(TimeSpan.FromSeconds(attempt));
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Run {Run}: stored results of replicates {First}–{Last} could not be dropped", RunId, batch[0], batch[^1]);
+                    break;
+                }
+            }
         }
     }
 
@@ -226,12 +300,14 @@ public sealed class RunGrain(
     private string Key(int replicate) => $"{RunId}/{replicate}";
 
     /// <summary>
-    /// Runs a replicate on <paramref name="silo"/> (already counted in <paramref name="loads"/>); if
-    /// the call fails, say because the silo went away, retries on the least loaded silo. The
+    /// Runs a replicate on <paramref name="silo"/> (already counted in <paramref name="loads"/>). If
+    /// the cluster fails it — a silo went away, a call timed out — it is retried on another silo for
+    /// up to <see cref="RetryFor"/>, while membership and the grain directory catch up. The
     /// replicate's keyed randomness makes a retry identical.
     /// </summary>
     private async Task<ReplicateResult> RunReplicateAsync(ReplicateSpec spec, SiloAddress silo, SiloLoads loads, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -241,10 +317,11 @@ public sealed class RunGrain(
                     return await ReplicateSpreadPlacement.On(silo,
                         () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct));
                 }
-                catch (Exception e) when (attempt < MaxAttempts && !ct.IsCancellationRequested && e is not ScenarioException and not InvalidOperationException)
+                catch (Exception e) when (IsClusterFailure(e, ct) && clock.Elapsed < RetryFor)
                 {
                     logger.LogWarning(e, "Replicate {Replicate} failed on {Silo} (attempt {Attempt}); retrying", spec.Replicate, silo, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+                    loads.Suspect(silo);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 << Math.Min(attempt - 1, 4), 4000)), ct);
                     await loads.RefreshAsync();
                     var next = loads.TakeAny();
                     loads.Return(silo);
@@ -257,6 +334,15 @@ public sealed class RunGrain(
             loads.Return(silo);
         }
     }
+
+    /// <summary>
+    /// Whether a failed replicate call is the cluster's doing and worth retrying. A replicate's own
+    /// code is deterministic, so its exceptions (a bad scenario, a bug) would only recur: the run
+    /// fails at once with them.
+    /// </summary>
+    public static bool IsClusterFailure(Exception e, CancellationToken ct) =>
+        !ct.IsCancellationRequested
+        && e is OrleansException or TimeoutException or OperationCanceledException or System.Data.Common.DbException;
 
     private static async Task SettleAsync(IEnumerable<Task> tasks)
     {

@@ -7,8 +7,9 @@ namespace Finsam.Grains.Runs;
 /// The run grain's view of where its replicates run: for each active silo, how many are in flight
 /// and how many it takes at once — its replicate slots (one per core) plus one waiting, so the silo
 /// starts its next replicate the moment one finishes. The next replicate goes to the silo with the
-/// most room, so a faster or idler silo takes more of the run. Used only inside the run grain's
-/// turns, so it needs no locking.
+/// most room, so a faster or idler silo takes more of the run. A silo that just failed a call is
+/// passed over for a while, as membership may still list a silo that is going away. Used only inside
+/// the run grain's turns, so it needs no locking.
 /// </summary>
 internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger logger)
 {
@@ -19,13 +20,31 @@ internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger lo
         public double Fill => InFlight / (double)Limit;
     }
 
+    private static readonly TimeSpan SuspectFor = TimeSpan.FromSeconds(30);
     private readonly Dictionary<SiloAddress, Load> _silos = [];
+    private readonly Dictionary<SiloAddress, DateTime> _suspectUntil = [];
 
-    /// <summary>Follows the membership: silos that left are dropped, silos that joined are asked their slots.</summary>
+    /// <summary>
+    /// Follows the membership: silos that left are dropped, silos that joined are asked their slots.
+    /// If the membership cannot be read, the last view stands.
+    /// </summary>
     public async Task RefreshAsync()
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        foreach (var gone in _silos.Keys.Where(s => !hosts.ContainsKey(s)).ToList()) _silos.Remove(gone);
+        Dictionary<SiloAddress, SiloStatus> hosts;
+        try
+        {
+            hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && _silos.Count > 0)
+        {
+            logger.LogWarning(e, "Could not read the cluster membership; keeping the last view");
+            return;
+        }
+        foreach (var gone in _silos.Keys.Where(s => !hosts.ContainsKey(s)).ToList())
+        {
+            _silos.Remove(gone);
+            _suspectUntil.Remove(gone);
+        }
         foreach (var silo in hosts.Keys.Where(s => !_silos.ContainsKey(s)).ToList())
         {
             var limit = fixedLimit > 0 ? fixedLimit : await SlotsOfAsync(silo) + 1;
@@ -34,10 +53,16 @@ internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger lo
     }
 
     /// <summary>The silo with the most room, counted as one more in flight; null when all are full.</summary>
-    public SiloAddress? TryTake() => Take(_silos.Where(kv => kv.Value.InFlight < kv.Value.Limit));
+    public SiloAddress? TryTake() => Take(_silos.Where(kv => kv.Value.InFlight < kv.Value.Limit && !IsSuspect(kv.Key)));
 
-    /// <summary>The least loaded silo even if full (for a retry).</summary>
-    public SiloAddress TakeAny() => Take(_silos) ?? throw new InvalidOperationException("the cluster has no active silo");
+    /// <summary>The least loaded silo even if full (for a retry), preferring silos that have not just failed.</summary>
+    public SiloAddress TakeAny() =>
+        Take(_silos.Where(kv => !IsSuspect(kv.Key))) ?? Take(_silos) ?? throw new InvalidOperationException("the cluster has no active silo");
+
+    /// <summary>A call to <paramref name="silo"/> just failed: give it no new replicates for a while.</summary>
+    public void Suspect(SiloAddress silo) => _suspectUntil[silo] = DateTime.UtcNow + SuspectFor;
+
+    private bool IsSuspect(SiloAddress silo) => _suspectUntil.TryGetValue(silo, out var until) && DateTime.UtcNow < until;
 
     public void Return(SiloAddress silo)
     {

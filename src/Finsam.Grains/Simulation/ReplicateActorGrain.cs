@@ -28,8 +28,12 @@ public abstract class ReplicateActorGrain(ScenarioCache cache) : Grain
         return Model = cache.Acquire(spec);
     }
 
+    /// <summary>
+    /// The replicate's world. Missing only if this activation was deactivated mid-replicate (its silo
+    /// stopping, say) and a call made a fresh one: the cluster's failure, so the run retries the replicate.
+    /// </summary>
     protected ReplicateModel Require() =>
-        Model ?? throw new InvalidOperationException($"{GetType().Name} {this.GetPrimaryKeyString()} was not initialised for a replicate");
+        Model ?? throw new OrleansException($"{GetType().Name} {this.GetPrimaryKeyString()} lost its replicate (its activation was replaced mid-run)");
 
     public Task FinishAsync()
     {

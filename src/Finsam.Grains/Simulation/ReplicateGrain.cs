@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
+using Microsoft.Extensions.Hosting;
 
 namespace Finsam.Grains.Simulation;
 
@@ -26,6 +27,7 @@ public sealed class ReplicateState
 public sealed class ReplicateGrain(
     ScenarioCache cache,
     ReplicateSlots slots,
+    IHostApplicationLifetime lifetime,
     [PersistentState("replicate", "runs")] IPersistentState<ReplicateState> state) : Grain, IReplicateGrain
 {
     public async Task<ReplicateResult> RunAsync(ReplicateSpec spec, CancellationToken ct = default)
@@ -46,6 +48,11 @@ public sealed class ReplicateGrain(
             await actors.InitAsync();
             using (await slots.EnterAsync(ct))
                 result = await ReplicateCoordinator.RunAsync(model, actors, ct);
+        }
+        catch (Exception e) when (lifetime.ApplicationStopping.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // Whatever broke while the silo is stopping is the stop's doing: the run retries elsewhere.
+            throw new OperationCanceledException($"replicate {spec.Replicate} stopped: its silo is shutting down", e);
         }
         finally
         {
