@@ -302,12 +302,13 @@ public sealed class RunGrain(
     /// <summary>
     /// Runs a replicate on <paramref name="silo"/> (already counted in <paramref name="loads"/>). If
     /// the cluster fails it — a silo went away, a call timed out — it is retried on another silo for
-    /// up to <see cref="RetryFor"/>, while membership and the grain directory catch up. The
+    /// up to <see cref="RetryFor"/> from the first failure (a long replicate may fail late), while
+    /// membership and the grain directory catch up. The
     /// replicate's keyed randomness makes a retry identical.
     /// </summary>
     private async Task<ReplicateResult> RunReplicateAsync(ReplicateSpec spec, SiloAddress silo, SiloLoads loads, CancellationToken ct)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        DateTime? firstFailure = null;
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -317,11 +318,11 @@ public sealed class RunGrain(
                     return await ReplicateSpreadPlacement.On(silo,
                         () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct));
                 }
-                catch (Exception e) when (IsClusterFailure(e, ct) && clock.Elapsed < RetryFor)
+                catch (Exception e) when (IsClusterFailure(e, ct) && DateTime.UtcNow - (firstFailure ??= DateTime.UtcNow) < RetryFor)
                 {
                     logger.LogWarning(e, "Replicate {Replicate} failed on {Silo} (attempt {Attempt}); retrying", spec.Replicate, silo, attempt);
                     loads.Suspect(silo);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 << Math.Min(attempt - 1, 4), 4000)), ct);
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 << Math.Min(attempt - 1, 4)), ct);   // 0.25 s doubling to 4 s
                     await loads.RefreshAsync();
                     var next = loads.TakeAny();
                     loads.Return(silo);
