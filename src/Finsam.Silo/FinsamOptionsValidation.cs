@@ -92,7 +92,7 @@ public sealed class ClusterOptionsValidator : IValidateOptions<FinsamClusterOpti
         if (options.Mode == ClusterMode.Postgres)
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString))
-                failures.Add($"--cluster postgres needs a connection string: --connection \"Host=…;Database=…\", --connection-file FILE, or the environment variable {FinsamConfiguration.ConnectionVariable}.");
+                failures.Add($"A PostgreSQL cluster (--cluster postgres) needs a connection string: --connection \"Host=…;Database=…\", --connection-file FILE, or the environment variable {FinsamConfiguration.ConnectionVariable}.");
             else if (ConnectionStrings.Problem(options.ConnectionString) is { } problem)
                 failures.Add($"Cluster:ConnectionString is not a PostgreSQL connection string: {problem}");
             if (options.SiloPort == 0)

@@ -81,7 +81,8 @@ internal static class SiloCommandLine
             // The host handles SIGTERM and Ctrl-C itself (graceful silo shutdown takes longer than the parser's grace period).
             return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or OptionsValidationException)
+        catch (Exception e) when (e is ArgumentException or OptionsValidationException
+            || (e is AggregateException a && a.InnerExceptions.All(i => i is OptionsValidationException)))
         {
             await Console.Error.WriteLineAsync($"finsam-silo: {Message(e)}");
             return 2;
@@ -89,9 +90,12 @@ internal static class SiloCommandLine
     }
 
     /// <summary>An error's message with every failure of an options validation.</summary>
-    public static string Message(Exception e) => e is OptionsValidationException v
-        ? "invalid configuration: " + string.Join(" ", v.Failures)
-        : e.Message;
+    public static string Message(Exception e) => e switch
+    {
+        OptionsValidationException v => "invalid configuration: " + string.Join(" ", v.Failures),
+        AggregateException a => "invalid configuration: " + string.Join(" ", a.InnerExceptions.OfType<OptionsValidationException>().SelectMany(v => v.Failures)),
+        _ => e.Message,
+    };
 
     // `--Section:Key value` or `--Section:Key=value`, and the value that follows the first form.
     private static bool IsConfigurationPair(string token, IReadOnlyList<string> all)
