@@ -55,6 +55,11 @@ public sealed class BackendOptions
         command.Add(ClusterId);
         command.Add(Telemetry);
         command.Add(OtlpEndpoint);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(Cluster) == "postgres" && string.IsNullOrWhiteSpace(r.GetValue(Connection)))
+                r.AddError("--cluster postgres needs --connection \"Host=…;Database=…\"");
+        });
     }
 
     private FinsamTelemetryOptions TelemetryOptions(ParseResult parse) => new()
@@ -74,7 +79,7 @@ public sealed class BackendOptions
     public FinsamClusterOptions ClusterOptions(ParseResult parse) => new()
     {
         Mode = ClusterMode.Postgres,
-        ConnectionString = parse.GetValue(Connection) ?? throw new ArgumentException("--connection \"Host=…;Database=…\" is required"),
+        ConnectionString = parse.GetValue(Connection) ?? throw new Output.UsageException("--connection \"Host=…;Database=…\" is required"),
         ClusterId = parse.GetValue(ClusterId) ?? FinsamClusterOptions.DefaultId,
         ServiceId = FinsamClusterOptions.DefaultId,
     };

@@ -54,6 +54,7 @@ public static class ScenarioLoader
     /// <summary>The variant an overlay names (it was fitted with), if it is readable and names one.</summary>
     public static string? OverlayVariant(OverlaySource overlay)
     {
+        if (!YamlLimits.Check(overlay.FileName, overlay.Text, null)) return null;
         try
         {
             var stream = new YamlStream();
@@ -214,6 +215,7 @@ public static class ScenarioLoader
             foreach (var f in PersonnummerGuard.Scan(text))
                 r.Bag.Add(new SourcePos(r.File, f.Line, f.Column), "",
                     $"a Swedish personal identity number ({f.Masked}) is not allowed in a scenario; remove it — Finsam never stores identity numbers");
+            if (!YamlLimits.Check(r.File, text, r.Bag)) return null;
             var stream = new YamlStream();
             try
             {
