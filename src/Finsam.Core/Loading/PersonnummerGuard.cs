@@ -9,8 +9,8 @@ namespace Finsam.Core.Loading;
 public static partial class PersonnummerGuard
 {
     // 10 or 12 digits, optionally with '-' or '+' before the last four; not part of a longer number.
-    // A '.' or ',' before or after rules out only the form without a separator (see LooksLikeIdentityNumber):
-    // "a.19850709-9805" is still a person, "0.8507099805" a decimal.
+    // Digits joined to more digits by '.' or ',' rule out only the form without a separator (see LooksLikeIdentityNumber):
+    // "0.8507099805" is a decimal; "a.19850709-9805" and "insatser.8507099805.places" are people.
     [GeneratedRegex(@"(?<!\d)(?<century>(19|20))?(?<yy>\d{2})(?<mm>\d{2})(?<dd>\d{2})(?<sep>[-+]?)(?<last>\d{4})(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex Candidate();
 
@@ -39,7 +39,7 @@ public static partial class PersonnummerGuard
     {
         var hasSeparator = m.Groups["sep"].Value.Length > 0;
         var end = m.Index + m.Length;
-        if (!hasSeparator && ((m.Index > 0 && text[m.Index - 1] is '.' or ',') || (end < text.Length && text[end] is '.' or ',')))
+        if (!hasSeparator && (PartOfDecimal(text, m.Index - 1, -1) || PartOfDecimal(text, end, +1)))
             return false;
         var mm = int.Parse(m.Groups["mm"].Value);
         var dd = int.Parse(m.Groups["dd"].Value);
@@ -51,6 +51,10 @@ public static partial class PersonnummerGuard
         // Without one, demand a valid Luhn check digit so ordinary large numbers pass.
         return hasSeparator || LuhnValid(m.Groups["yy"].Value + m.Groups["mm"].Value + m.Groups["dd"].Value + m.Groups["last"].Value);
     }
+
+    /// <summary>True when the character at <paramref name="at"/> is a '.' or ',' with a digit beyond it: the number goes on.</summary>
+    private static bool PartOfDecimal(string text, int at, int step) =>
+        at >= 0 && at < text.Length && text[at] is '.' or ',' && at + step >= 0 && at + step < text.Length && char.IsAsciiDigit(text[at + step]);
 
     internal static bool LuhnValid(string tenDigits)
     {
