@@ -112,7 +112,6 @@ public sealed class HostileInputTests
     [InlineData("--replicates", "1000000000", "--replicates must be a whole number from 1 to 100000, not '1000000000'")]
     [InlineData("--replicates", "0", "--replicates must be a whole number from 1 to 100000, not '0'")]
     [InlineData("--seed", "-5", "Cannot parse argument '-5' for option '--seed' as a whole number ≥ 0")]
-    [InlineData("--cluster", "postgres", "--cluster postgres needs --connection")]
     [InlineData("--nonsense", "1", "Unrecognized command or argument '--nonsense'")]
     public void A_bad_option_is_one_line_and_exit_code_2(string option, string value, string message)
     {
@@ -120,6 +119,27 @@ public sealed class HostileInputTests
         Assert.Equal(2, exit);
         Assert.Contains("error: " + message, output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_connection_or_with_an_unreachable_one_is_one_line()
+    {
+        var example = Path.Combine(Repo.Scenarios, "example-forbund.yaml");
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output), Interactive = Spectre.Console.InteractionSupport.No });
+        var exit = await Finsam.Client.Program.InvokeAsync(console, new Finsam.Client.Running.BackendOptions(), ["run", example, "--cluster", "postgres"], output);
+        Assert.Equal(2, exit);
+        Assert.Contains("error: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("connection", output.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", output.ToString(), StringComparison.Ordinal);
+
+        output.GetStringBuilder().Clear();
+        var clock = Stopwatch.StartNew();
+        exit = await Finsam.Client.Program.InvokeAsync(console, new Finsam.Client.Running.BackendOptions(),
+            ["run", example, "--cluster", "postgres", "--connection", "Host=127.0.0.1;Port=1;Database=x;Username=u;Password=p"], output);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: cannot reach the database 127.0.0.1:1/x", output.ToString(), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     [Fact]
