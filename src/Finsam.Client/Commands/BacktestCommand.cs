@@ -19,7 +19,7 @@ public static class BacktestCommand
     {
         var file = CommonOptions.ScenarioFile();
         var variant = CommonOptions.Variant();
-        var replicates = new Option<int>("--replicates", "-n") { Description = "Replicates per held-out forecast.", DefaultValueFactory = _ => 200 };
+        var replicates = new Option<int>("--replicates", "-n") { Description = "Replicates per held-out forecast.", DefaultValueFactory = _ => 200, CustomParser = r => CommonOptions.ParseCount(r, Core.Loading.WorkBudget.MaxReplicates) ?? 0 };
         var seed = CommonOptions.Seed();
         var strength = new Option<double>("--prior-strength")
         {
@@ -36,6 +36,7 @@ public static class BacktestCommand
         };
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFile(parse.GetValue(markdown), "--markdown");
             var path = parse.GetValue(file)!;
             var (read, missing) = CommonOptions.ReadSource(path, null);
             if (missing is not null)
