@@ -194,6 +194,6 @@ public sealed class HostileInputTests
     [InlineData("Coach", "Coach")]
     public void Csv_cells_that_excel_would_run_are_neutralised(string cell, string written)
     {
-        Assert.Equal(written, CsvText.Cell(cell));
+        Assert.Equal(written, CsvWriter.Field(cell));
     }
 }

@@ -115,7 +115,7 @@ public static class ResultWriter
         }
     }
 
-    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => CsvText.Table(header, rows);
+    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => CsvWriter.Table(header, rows);
 
     private static IEnumerable<string> Row(string a, string b, Stat? v) => new[] { a, b }.Concat(Values(v));
     private static IEnumerable<string> Row(string a, string b, string c, Stat? v) => new[] { a, b, c }.Concat(Values(v));
@@ -123,5 +123,5 @@ public static class ResultWriter
 
     private static IEnumerable<string> Values(Stat? v) => v is null ? ["", "", "", ""] : [Num(v.Mean), Num(v.P5), Num(v.P50), Num(v.P95)];
 
-    private static string Num(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
+    private static string Num(double? v) => CsvWriter.Number(v);
 }

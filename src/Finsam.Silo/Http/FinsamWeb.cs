@@ -9,8 +9,10 @@ using Finsam.Report;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticFiles;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 
 namespace Finsam.Silo.Http;
 
@@ -54,10 +56,13 @@ public static class FinsamWeb
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.MapOpenApi("/openapi/v1.json");
 
-        var page = app.MapGroup("");
-        page.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8")).ExcludeFromDescription();
-        page.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
-        page.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8")).ExcludeFromDescription();
+        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, app.css.
+        var page = new EmbeddedFileProvider(typeof(FinsamWeb).Assembly, "Finsam.Silo.Web");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        var types = new FileExtensionContentTypeProvider();
+        foreach (var (extension, type) in new[] { (".html", "text/html"), (".js", "text/javascript"), (".css", "text/css") })
+            types.Mappings[extension] = type + "; charset=utf-8";
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page, ContentTypeProvider = types });
 
         var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
         {
@@ -263,13 +268,5 @@ public static class FinsamWeb
     {
         request.HttpContext.Response.Headers.Connection = "close";
         return ApiErrors.Problem(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {o.MaxBodyBytes / 1024} KiB; a scenario file is far smaller");
-    }
-
-    private static IResult Asset(string name, string contentType)
-    {
-        using var stream = typeof(FinsamWeb).Assembly.GetManifestResourceStream($"Finsam.Silo.Web.{name}")
-            ?? throw new InvalidOperationException($"web asset {name} missing from the build");
-        using var reader = new StreamReader(stream);
-        return Results.Text(reader.ReadToEnd(), contentType);
     }
 }
