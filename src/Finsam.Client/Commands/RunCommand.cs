@@ -84,6 +84,11 @@ public static class RunCommand
                 console.MarkupLine("[yellow]Cancelled.[/] Nothing was written.");
                 return 130;
             }
+            catch (Finsam.Grains.Runs.RunIdInUseException e)
+            {
+                console.MarkupLineInterpolated($"[red]Refused:[/] {e.Message}. Nothing was run or written.");
+                return ValidateCommand.InvalidScenario;
+            }
             catch (InvalidOperationException e)
             {
                 console.MarkupLineInterpolated($"[red]The run failed:[/] {e.Message}");

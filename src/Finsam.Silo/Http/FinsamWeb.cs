@@ -143,8 +143,10 @@ public static class FinsamWeb
     }
 
     private static async Task<IResult> SubmitRunAsync(HttpRequest request, IGrainFactory grains, ScenarioLibrary library, HttpOptions options,
-        string? scenario, string? variant, int? replicates, ulong? seed)
+        string? scenario, string? variant, int? replicates, ulong? seed, string? runId)
     {
+        if (runId is not null && !RunIds.IsValid(runId))
+            return BadRequest($"runId must be 1–{RunIds.MaxLength} letters, digits, '-', '_' or '.'");
         var (source, error) = await ReadScenarioAsync(request, library, options, scenario);
         if (error is not null) return error;
         if (replicates is { } n && (n < 1 || n > options.MaxReplicates))
@@ -159,8 +161,15 @@ public static class FinsamWeb
         {
             return Invalid(e);
         }
-        var id = Guid.NewGuid().ToString("N");
-        await grains.GetGrain<IRunGrain>(id).StartAsync(new RunRequest(ScenarioPayload.From(source!, variant, runOptions)));
+        var id = runId ?? Guid.NewGuid().ToString("N");
+        try
+        {
+            await grains.GetGrain<IRunGrain>(id).StartAsync(new RunRequest(ScenarioPayload.From(source!, variant, runOptions)));
+        }
+        catch (RunIdInUseException e)
+        {
+            return Results.Problem(title: "run id in use", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
         return Results.Json(new RunAccepted(id, $"/api/runs/{id}", $"/api/runs/{id}/result", $"/api/runs/{id}/report"), statusCode: StatusCodes.Status202Accepted);
     }
 
