@@ -2,8 +2,11 @@ using Finsam.Core.Evidence;
 
 namespace Finsam.Core.Priors;
 
-/// <summary>Exits recorded in one category: the start-class shares of the people counted, the set of exit classes (bits) and how many.</summary>
-public sealed record ExitCell(double[]? Start, int Mask, double Count);
+/// <summary>
+/// Exits recorded in one category: the start-class shares of the people counted, the set of exit classes
+/// (bits), how many, the category's name and, in a cross-table, the row (start category) it is in.
+/// </summary>
+public sealed record ExitCell(double[]? Start, int Mask, double Count, string Name, string? Row = null);
 
 /// <summary>
 /// What one insats's evidence says about exits, in outcome classes: the record used, its cells, and the
@@ -12,6 +15,9 @@ public sealed record ExitCell(double[]? Start, int Mask, double Count);
 public sealed record InsatsExits(EvidenceInsats Insats, EvidenceRecord Record, double[]? Start, IReadOnlyList<ExitCell> Cells)
 {
     public double Known => Cells.Sum(c => c.Count);
+
+    /// <summary>A distribution to forecast: at least two categories and someone in them.</summary>
+    public bool Scorable => Cells.Count >= 2 && Known > 0;
 }
 
 /// <summary>
@@ -36,17 +42,20 @@ public static class ExitEvidence
         foreach (var cell in record.Cells)
         {
             var mask = OutcomeClasses.Mask(cell.Category);
-            if (mask == 0 || cell.Count <= 0) continue;
+            if (mask == 0) continue;
             var s = cell.From is { } from ? FromShares(from, start) : SubgroupShares(record, start) ?? start;
-            cells.Add(new ExitCell(s, mask, cell.Count));
+            cells.Add(new ExitCell(s, mask, cell.Count, cell.Category.Name, cell.From?.Name));
         }
-        if (record.RestCategory == EvidenceVocabulary.Elsewhere && record.Rest > 0)
-        {
-            var named = record.Cells.Aggregate(0, (m, c) => m | OutcomeClasses.Mask(c.Category));
-            var complement = ((1 << OutcomeClasses.Count) - 1) & ~named;
-            if (complement != 0) cells.Add(new ExitCell(SubgroupShares(record, start) ?? start, complement, record.Rest));
-        }
-        return cells.Count == 0 ? null : new InsatsExits(insats, record, start, cells);
+        if (cells.Count == 0 || record.IsTransition) return cells.Count == 0 ? null : new InsatsExits(insats, record, start, cells);
+        // The classes no category names: the rest when it went elsewhere; else none of the known (a source that
+        // breaks its exits down names every category it saw). One named category with the rest unaccounted
+        // says nothing about the split, and stays a single cell.
+        var named = cells.Aggregate(0, (m, c) => m | c.Mask);
+        var complement = ((1 << OutcomeClasses.Count) - 1) & ~named;
+        var elsewhere = record.RestCategory == EvidenceVocabulary.Elsewhere ? record.Rest : 0;
+        if (complement != 0 && (elsewhere > 0 || cells.Count >= 2))
+            cells.Add(new ExitCell(SubgroupShares(record, start) ?? start, complement, elsewhere, "not named"));
+        return new InsatsExits(insats, record, start, cells);
     }
 
     private static EvidenceRecord? Best(EvidenceInsats insats, string measure)
