@@ -10,10 +10,8 @@ public static class ClusterCommand
 {
     public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
-        var status = new Command("status", "List the active silos of a running PostgreSQL cluster.")
-        {
-            backends.Connection, backends.ClusterId,
-        };
+        var status = new Command("status", "List the active silos of a running PostgreSQL cluster.");
+        backends.AddConnectionTo(status);
         status.SetAction(async (parse, ct) =>
         {
             await using var backend = OrleansBackend.Cluster(backends.ClusterOptions(parse));

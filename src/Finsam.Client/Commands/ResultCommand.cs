@@ -14,8 +14,9 @@ public static class ResultCommand
         var outDir = CommonOptions.Out();
         var cmd = new Command("result", "Show (and with --out write) the stored result of a run on a PostgreSQL cluster.")
         {
-            id, outDir, backends.Connection, backends.ClusterId,
+            id, outDir,
         };
+        backends.AddConnectionTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             await using var backend = OrleansBackend.Cluster(backends.ClusterOptions(parse));

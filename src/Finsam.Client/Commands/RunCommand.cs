@@ -69,7 +69,7 @@ public static class RunCommand
                     ? $" ({s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s inside the silos)" : "";
                 console.MarkupLineInterpolated($"[grey]{total} replicates in {elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s on the {runner.Description}{inCluster}.[/]");
                 WriteResults(console, summary, parse.GetValue(outDir));
-                if (runner is OrleansBackend { LastRunId: { } id } && parse.GetValue(backends.Cluster) == "postgres")
+                if (runner is OrleansBackend { LastRunId: { } id } && backends.Mode(parse) == "postgres")
                     console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");
                 if (parse.GetValue(report) && parse.GetValue(outDir) is { } dir)
                     return await ReportCommand.Write(console, summary, Path.Combine(dir.FullName, "report.html"), Finsam.Report.ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);
