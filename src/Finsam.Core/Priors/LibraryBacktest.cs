@@ -81,7 +81,7 @@ public static class LibraryBacktest
     public static HeldOut Forecast(EvidenceInsats insats, EvidenceLibrary training, LearnedModel model, LibraryBacktestOptions options)
     {
         var rng = new MersenneTwister(unchecked((int)Simulation.Rng.Combine(options.Seed, insats.Key)), threadSafe: false);
-        var exits = ExitEvidence.Of(insats);
+        var exits = ExitEvidence.Of(insats) is { } recorded ? Partition(recorded) : null;
         var (starts, startsForecast) = StartsForecast(insats, model, rng, options.Draws);
         var stay = Learner.RealisedStay(insats);
         var sp = model.Stay.Predictive(insats.Kind);
@@ -134,6 +134,35 @@ public static class LibraryBacktest
         var uniform = HierarchicalDirichlet.Uniform(OutcomeClasses.Count);
         methods.Add(Point("uniform", CellShares(exits, rowShare, _ => uniform), observed));
         return new HeldOut(insats.SourceId, insats.Id, insats.Kind, exits.Record.Measure, n, names, observed, methods, starts, startsForecast, stay, stayForecast);
+    }
+
+    /// <summary>
+    /// The recorded categories merged to the finest partition both the source and the outcome classes can tell
+    /// apart: within a row, categories whose classes overlap become one (Annat, Praktik and Verksam are all
+    /// "ovrigt"; "Ekonomiskt bistånd" overlaps "A-kassa"), so every forecast share is counted once.
+    /// </summary>
+    public static InsatsExits Partition(InsatsExits exits)
+    {
+        var merged = new List<ExitCell>();
+        foreach (var row in exits.Cells.GroupBy(c => c.Row))
+        {
+            var cells = row.ToList();
+            var changed = true;
+            while (changed)
+            {
+                changed = false;
+                for (var i = 0; i < cells.Count && !changed; i++)
+                    for (var j = i + 1; j < cells.Count && !changed; j++)
+                    {
+                        if ((cells[i].Mask & cells[j].Mask) == 0) continue;
+                        cells[i] = cells[i] with { Mask = cells[i].Mask | cells[j].Mask, Count = cells[i].Count + cells[j].Count, Name = $"{cells[i].Name} + {cells[j].Name}" };
+                        cells.RemoveAt(j);
+                        changed = true;
+                    }
+            }
+            merged.AddRange(cells);
+        }
+        return exits with { Cells = merged };
     }
 
     // ------------------------------------------------------------------ starts
