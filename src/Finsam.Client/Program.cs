@@ -23,6 +23,7 @@ public static class Program
             ValidateCommand.Create(console),
             CalibrateCommand.Create(console),
             BacktestCommand.Create(console),
+            LearnCommand.Create(console),
             BenchCommand.Create(console),
             DbCommand.Create(console, backends),
             ClusterCommand.Create(console, backends),
