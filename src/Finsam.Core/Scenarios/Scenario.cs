@@ -192,6 +192,10 @@ public sealed record RecordedResult(
 
     /// <summary>Restricts the record to people with one of these start states, or null for everyone.</summary>
     public RecordedSubgroup? Subgroup { get; init; }
+
+    /// <summary>Counts over single SUS ids for everyone: what calibration and backtest can use as they are.</summary>
+    public bool IsPlain => Subgroup is null && Table is null && Counts is not null
+        && !Counts.Keys.Any(k => Groups.ContainsKey(k) || k is RecordedCategory.Unknown or RecordedCategory.StillEnrolled);
 }
 
 /// <summary>A record restricted to the people whose state at admission is one of <see cref="States"/>.</summary>
