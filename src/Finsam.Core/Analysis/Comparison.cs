@@ -27,8 +27,8 @@ public sealed record FigureComparison(string Key, string Label, string Unit, Bet
 /// <summary>
 /// One alternative's value of a figure (mean and 90 % interval over replicates) and, for every alternative
 /// after the first, the paired difference against the first and how often it came out higher, lower or
-/// better. Probabilities count strict wins over the <see cref="Pairs"/> replicates where both have a value,
-/// so identical alternatives give 0 and ties count for neither side.
+/// better. Probabilities count strict wins over the <see cref="Pairs"/> replicates where both have a value;
+/// ties count for neither side, and when every pair ties (the difference is exactly zero) they are null.
 /// </summary>
 public sealed record FigureValue(
     string Alternative, Stat? Value, Stat? Difference,
@@ -136,8 +136,11 @@ public static class Comparison
                 else if (d < 0) lower++;
             }
             var n = diffs.Count;
-            double? pHigher = n == 0 ? null : Stat.Round(higher / (double)n);
-            double? pLower = n == 0 ? null : Stat.Round(lower / (double)n);
+            // Every pair tied (the alternative did not change this figure): there is no chance to be better or
+            // worse to report, so the probabilities are absent rather than a misleading "0 %".
+            var allTied = n > 0 && higher == 0 && lower == 0;
+            double? pHigher = n == 0 || allTied ? null : Stat.Round(higher / (double)n);
+            double? pLower = n == 0 || allTied ? null : Stat.Round(lower / (double)n);
             var pBetter = better switch { Better.Higher => pHigher, Better.Lower => pLower, _ => null };
             values.Add(new FigureValue(alt.Name, summary(alt), Stat.Of(diffs), pHigher, pLower, pBetter, n));
         }
