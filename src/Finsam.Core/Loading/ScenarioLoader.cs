@@ -175,6 +175,7 @@ public static class ScenarioLoader
             CheckDuplicates(top.Get("recorded"), "recorded");
             top.Get("variants"); // read in ReadVariants
             top.Get("catalog");
+            var economics = Economics.EconomicsReader.Read(top, source, bag, incomeStates, _occupations); // src/Finsam.Core/Economics
             top.Done();
 
             if (top.Get("target_groups") is YamlSequenceNode { Children.Count: 0 } emptyGroups)
@@ -204,6 +205,7 @@ public static class ScenarioLoader
                 Recorded = recorded,
                 Variants = variants,
                 ExitModels = exitModels,
+                Economics = economics,
             };
         }
 

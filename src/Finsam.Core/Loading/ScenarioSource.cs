@@ -25,6 +25,9 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
             var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", catalog);
             if (File.Exists(full)) includes[catalog] = File.ReadAllText(full);
         }
+        if (Economics.EconomicsReader.PeekValuationPath(text) is { } valuation
+            && File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", valuation)))
+            includes[valuation] = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", valuation));
         return new ScenarioSource(DisplayName(path), text, includes);
     }
 

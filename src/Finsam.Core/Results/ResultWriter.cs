@@ -78,6 +78,8 @@ public static class ResultWriter
                     : c.Categories.Select(k => new[] { c.Id, c.Quantity, c.Insats, c.Period, k.Category, Num(k.ObservedCount), Num(k.ObservedShare),
                         Num(k.ForecastCount.Mean), Num(k.ForecastCount.P5), Num(k.ForecastCount.P95), Num(k.ForecastShare.Mean), Num(k.ForecastShare.P5), Num(k.ForecastShare.P95),
                         k.Inside ? "yes" : "no", c.Source })));
+        // The board's tables (socio-economic account, sensitivity): Analysis/BoardFiles.cs.
+        foreach (var (name, header, rows) in Analysis.BoardFiles.Tables(s)) files[name] = Csv(header, rows);
         return files;
     }
 
