@@ -112,8 +112,8 @@ public static class SocioEconomics
     public static double Discount(double yearlyRate, int month) => Math.Pow(1 + yearlyRate, -month / 12.0);
 
     /// <summary>
-    /// Months until the cumulative net turns and stays non-negative (the month after its last negative value);
-    /// 0 when it never was negative; null when it is still negative at the end.
+    /// Months until the cumulative net turns and stays non-negative: the number of months up to and including the
+    /// first month after its last negative value. 0 when it never was negative; null when it is still negative at the end.
     /// </summary>
     public static int? PaybackMonths(IReadOnlyList<double> monthlyNet)
     {
@@ -125,7 +125,7 @@ public static class SocioEconomics
             if (cumulative < 0) lastNegative = m;
         }
         if (cumulative < 0) return null;
-        return lastNegative + 1;
+        return lastNegative < 0 ? 0 : lastNegative + 2;
     }
 
     /// <summary>One replicate's account figures (keys as in <see cref="FigureDefinitions"/> plus gains, costs and production).</summary>
