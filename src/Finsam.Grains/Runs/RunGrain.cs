@@ -195,7 +195,9 @@ public sealed class RunGrain(
                 }
                 while (pending.Count > 0 && loads.TryTake() is { } silo)
                     running.Add(One(pending.Dequeue(), silo));
-                if (running.Count == 0) throw new InvalidOperationException("the cluster has no active silo");
+                // Nothing in flight leaves every known silo with room (see SiloLoads.TryTake): only an empty view stops here.
+                if (running.Count == 0)
+                    throw new InvalidOperationException(loads.Count == 0 ? "the cluster has no active silo" : "no silo took a replicate although none was busy");
                 var finished = await Task.WhenAny(running);
                 running.Remove(finished);
                 if (!finished.IsCompletedSuccessfully)
