@@ -124,7 +124,7 @@ public static class ComparisonTable
     /// <summary>Plain sentences for the figures a board asks about first.</summary>
     public static IEnumerable<string> Sentences(ComparisonResult c)
     {
-        foreach (var key in new[] { "served", "work_or_studies", "mean_wait_months", "self_sufficient_12m" })
+        foreach (var key in new[] { "served", "work_or_studies", "mean_wait_months", "self_sufficient_12m", "society_net_follow_up" })
         {
             var f = c.Figures.FirstOrDefault(x => x.Key == key);
             if (f is null) continue;

@@ -53,6 +53,23 @@ public static class SocioEconomics
         return list;
     }
 
+    /// <summary>The summary statistic of an account figure by its key (as in <see cref="FigureDefinitions"/>).</summary>
+    public static Stat? StatOf(SocioEconomicAccount e, string key)
+    {
+        foreach (var x in e.Sectors)
+        {
+            if (key == $"{x.Sector}_net") return x.Net;
+            if (key == $"{x.Sector}_net_follow_up") return x.NetFollowUp;
+        }
+        return key switch
+        {
+            "forbund_spend" => e.ForbundSpend,
+            "payback_months" => e.PaybackMonths,
+            "cost_per_work_or_studies" => e.CostPerWorkOrStudies,
+            _ => null,
+        };
+    }
+
     public static string SectorLabel(string key) => key switch
     {
         "stat" => "the state (incl. FK and AF)", "region" => "the region", "kommun" => "the kommun",
