@@ -43,6 +43,13 @@ public static class RunCommand
             var source = read!;
             var chosen = parse.GetValue(variant);
             Scenario scenario;
+            // The whole file as 'validate' sees it, every variant included: a broken variant is not run around.
+            var problems = ScenarioLoader.Validate(source);
+            if (problems.Count > 0)
+            {
+                DiagnosticPrinter.Write(console, problems, source);
+                return ValidateCommand.InvalidScenario;
+            }
             try
             {
                 scenario = ScenarioLoader.Load(source, chosen);

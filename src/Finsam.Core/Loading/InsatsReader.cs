@@ -42,7 +42,7 @@ internal sealed class InsatsReader(ReadingContext cx)
         var insats = new Insats { Id = id ?? "", Name = name ?? "", Kind = kind.Value, BudgetLine = line, Start = start, IntakeStop = intakeStop, Stop = stop };
         if (kind == InsatsKind.Structural)
         {
-            if (cost is not null) perYear = cost.Param("per_year", required: true, min: 0);
+            if (cost is not null) perYear = cost.Param("per_year", required: true, min: 0, max: WorkBudget.MaxAmount);
             cost?.Done();
             var effects = m.List("effects", required: true, idKey: "on").Select(_effects.Read).OfType<Effect>().ToList();
             m.Done();
@@ -53,9 +53,12 @@ internal sealed class InsatsReader(ReadingContext cx)
         Param? places = null, fte = null, caseload = null;
         if (cap is not null)
         {
-            places = PositiveParam(cap, "places");
-            fte = PositiveParam(cap, "fte");
-            caseload = PositiveParam(cap, "caseload");
+            places = PositiveParam(cap, "places", WorkBudget.MaxPlaces);
+            fte = PositiveParam(cap, "fte", WorkBudget.MaxFte);
+            caseload = PositiveParam(cap, "caseload", WorkBudget.MaxCaseload);
+            if (fte is not null && caseload is not null && fte.Dist.Upper * caseload.Dist.Upper > WorkBudget.MaxPlaces)
+                cx.R.Error(cap.Get("caseload")!, cap.Sub("caseload"),
+                    $"fte × caseload can reach {YamlReader.Fmt(fte.Dist.Upper * caseload.Dist.Upper)} places; at most {YamlReader.Fmt(WorkBudget.MaxPlaces)} are allowed");
             if (cap.Has("places") == cap.Has("fte"))
                 cx.R.Error(cap.Node, cap.Path, "give capacity either as 'places' or as 'fte' with 'caseload'");
             else if (cap.Has("fte") != cap.Has("caseload"))
@@ -64,8 +67,8 @@ internal sealed class InsatsReader(ReadingContext cx)
         }
         if (cost is not null)
         {
-            perPlace = cost.Param("per_place_month", min: 0);
-            perFte = cost.Param("per_fte_year", min: 0);
+            perPlace = cost.Param("per_place_month", min: 0, max: WorkBudget.MaxAmount);
+            perFte = cost.Param("per_fte_year", min: 0, max: WorkBudget.MaxAmount);
             if (cap is not null && cap.Has("places") && !cost.Has("per_place_month"))
                 cx.R.Error(cost.Node, cost.Path, "capacity is given in places, so the cost needs 'per_place_month'");
             if (cap is not null && cap.Has("fte") && !cost.Has("per_fte_year"))
@@ -119,9 +122,9 @@ internal sealed class InsatsReader(ReadingContext cx)
         };
     }
 
-    private Param? PositiveParam(MapView m, string key)
+    private Param? PositiveParam(MapView m, string key, double max)
     {
-        var p = m.Param(key, min: double.NegativeInfinity);
+        var p = m.Param(key, min: double.NegativeInfinity, max: max);
         if (p is null) return null;
         if (p.Dist.Lower <= 0)
         {

@@ -17,11 +17,26 @@ public sealed class ScenarioLibrary(HttpOptions options)
 {
     public string? Directory { get; } = Locate(options.Scenarios);
 
+    private sealed record Listing(string Stamp, IReadOnlyList<ScenarioEntry> Entries);
+
+    private volatile Listing? _listed;
+
+    /// <summary>The folder's valid scenarios; loaded again only when a file there changes (a burst of page loads parses them once).</summary>
     public IReadOnlyList<ScenarioEntry> List()
     {
         if (Directory is null) return [];
+        var stamp = string.Join('|', System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => $"{f}:{File.GetLastWriteTimeUtc(f).Ticks}:{new FileInfo(f).Length}"));
+        if (_listed is { } cached && cached.Stamp == stamp) return cached.Entries;
+        var entries = Load(Directory);
+        _listed = new Listing(stamp, entries);
+        return entries;
+    }
+
+    private List<ScenarioEntry> Load(string directory)
+    {
         var entries = new List<ScenarioEntry>();
-        foreach (var path in System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var path in System.IO.Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
         {
             try
             {
