@@ -6,7 +6,10 @@ namespace Finsam.Core.Results;
 /// <summary>
 /// The one CSV writer of Finsam's outputs (result and comparison files): comma separated, a header line,
 /// <c>\n</c> line ends, fields quoted only when they hold a comma, quote or line break (RFC 4180),
-/// numbers in invariant round-trip form and empty when missing.
+/// numbers in invariant round-trip form and empty when missing. Safe to open in Excel: a text field that
+/// Excel would read as a formula — starting with '=', '+', '-', '@', a tab or a carriage return — gets a
+/// leading apostrophe, so a name such as <c>=HYPERLINK(…)</c> shows as text and never runs; numbers,
+/// negative ones included, stay numbers.
 /// </summary>
 public static class CsvWriter
 {
@@ -29,10 +32,13 @@ public static class CsvWriter
         return sb.Append(string.Join(',', fields.Select(Field))).Append('\n');
     }
 
-    /// <summary>A field as written: quoted, with quotes doubled, when it holds a comma, quote or line break.</summary>
+    /// <summary>A field as written: formula-like text neutralised, then quoted (quotes doubled) when it holds a comma, quote or line break.</summary>
     public static string Field(string s)
     {
         ArgumentNullException.ThrowIfNull(s);
+        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
+            && !double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            s = "'" + s;
         return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
     }
 
