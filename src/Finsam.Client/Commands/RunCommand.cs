@@ -52,6 +52,8 @@ public static class RunCommand
                 DiagnosticPrinter.Write(console, e.Diagnostics, source);
                 return ValidateCommand.InvalidScenario;
             }
+            // Say what the priors filled in and which realised stays the run meets (docs/scenario-format.md §9).
+            foreach (var note in scenario.PriorsNotes) console.MarkupLineInterpolated($"[grey]priors: {note}[/]");
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
             await using var runner = backends.Create(parse);
