@@ -22,7 +22,7 @@ public static class BacktestCommand
         var library = LibraryBacktestCommand.LibraryOption();
         var insatsOut = LibraryBacktestCommand.InsatsOutOption();
         var variant = CommonOptions.Variant();
-        var replicates = new Option<int>("--replicates", "-n") { Description = "Replicates per held-out forecast.", DefaultValueFactory = _ => 200 };
+        var replicates = new Option<int>("--replicates", "-n") { Description = "Replicates per held-out forecast.", DefaultValueFactory = _ => 200, CustomParser = r => CommonOptions.ParseCount(r, Core.Loading.WorkBudget.MaxReplicates) ?? 0 };
         var seed = CommonOptions.Seed();
         var strength = new Option<double>("--prior-strength")
         {
@@ -39,6 +39,7 @@ public static class BacktestCommand
         };
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFile(parse.GetValue(markdown), "--markdown");
             if (parse.GetValue(library) is { } evidence)
                 return await LibraryBacktestCommand.RunAsync(console, evidence, parse.GetValue(insatsOut), parse.GetValue(seed), parse.GetValue(markdown), ct);
             if (parse.GetValue(file) is not { } path)
