@@ -59,6 +59,8 @@ public static class RunCommand
                 DiagnosticPrinter.Write(console, e.Diagnostics, source);
                 return ValidateCommand.InvalidScenario;
             }
+            // Say what the priors filled in and which realised stays the run meets (docs/scenario-format.md §9).
+            foreach (var note in scenario.PriorsNotes) console.MarkupLineInterpolated($"[grey]priors: {note}[/]");
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
             // Refuse before any work starts: a run over the budget, or results that could not be written at the end.

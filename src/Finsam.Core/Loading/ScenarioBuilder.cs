@@ -79,7 +79,10 @@ internal sealed class ScenarioBuilder
         var groups = top.List("target_groups", required: true).Select(new TargetGroupReader(_cx).Read).OfType<TargetGroup>().ToList();
         var exitModelReader = new ExitModelReader(_cx);
         var exitModels = top.List("exit_models").Select(m => exitModelReader.Read(m, occupations)).OfType<ExitModel>().ToList();
-        var insatser = top.List("insatser", required: true).Select(new InsatsReader(_cx).Read).OfType<Insats>().ToList();
+        _cx.Priors.Load(top);
+        var insatsReader = new InsatsReader(_cx, occupations);
+        var insatser = top.List("insatser", required: true).Select(insatsReader.Read).OfType<Insats>().ToList();
+        exitModels.AddRange(_cx.Priors.Models);
         var referrals = new ReferralReader(_cx).Read(top);
         var baseline = new BaselineReader(_cx).Read(top);
         var recordedGroups = top.Child("groups") is { } g ? RecordedGroupsReader.Read(_cx, g) : [];
@@ -118,6 +121,7 @@ internal sealed class ScenarioBuilder
             Recorded = recorded,
             Variants = variants,
             ExitModels = exitModels,
+            PriorsNotes = _cx.Priors.Notes,
             Economics = economics,
         };
         return WithinBudget(top, scenario);
