@@ -116,6 +116,8 @@ public static class Sensitivity
         var n = figures.Count;
         if (n < MinReplicates) return null;
         var result = new List<FigureSensitivity>();
+        // Each input is sorted once; a figure with a value in every replicate (the usual case) reuses that order.
+        var fullOrder = inputs.Select(i => Enumerable.Range(0, n).OrderBy(k => i.Values[k]).ThenBy(k => k).ToArray()).ToArray();
         foreach (var (key, label, unit) in definitions)
         {
             var rows = Enumerable.Range(0, n).Where(k => figures[k].GetValueOrDefault(key) is { } v && double.IsFinite(v)).ToArray();
@@ -125,11 +127,12 @@ public static class Sensitivity
             var sst = y.Sum(v => (v - mean) * (v - mean));
             if (sst <= 1e-12 * Math.Max(1, mean * mean) * y.Length) continue; // the figure does not vary: nothing to explain
             var tested = new List<InputShare>();
-            foreach (var (input, values) in inputs)
+            for (var i = 0; i < inputs.Count; i++)
             {
-                var x = rows.Select(k => values[k]).ToArray();
+                var (input, values) = inputs[i];
+                var x = rows.Length == n ? values : rows.Select(k => values[k]).ToArray();
                 if (x.Max() - x.Min() <= 0) continue;
-                var (share, p) = Share(x, y, BinsFor(rows.Length));
+                var (share, p) = Share(x, y, BinsFor(rows.Length), rows.Length == n ? fullOrder[i] : null);
                 tested.Add(new InputShare(input.Key, share, p));
             }
             // A drawn mix is one input: its best share stands for it, its p-value Bonferroni-corrected for the
@@ -171,10 +174,10 @@ public static class Sensitivity
     /// One input's first-order share of y's variance: ω² of a one-way ANOVA of y over equal-count bins of x, and
     /// the F test's p-value. ω² removes the between-bin variance that chance alone produces (about (B−1)/(n−1)).
     /// </summary>
-    public static (double Share, double PValue) Share(double[] x, double[] y, int bins)
+    public static (double Share, double PValue) Share(double[] x, double[] y, int bins, int[]? order = null)
     {
         var n = x.Length;
-        var order = Enumerable.Range(0, n).OrderBy(k => x[k]).ThenBy(k => k).ToArray();
+        order ??= Enumerable.Range(0, n).OrderBy(k => x[k]).ThenBy(k => k).ToArray();
         var mean = y.Average();
         double ssb = 0, ssw = 0;
         for (var b = 0; b < bins; b++)
