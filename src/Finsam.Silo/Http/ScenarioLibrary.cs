@@ -68,16 +68,17 @@ public sealed class ScenarioLibrary(HttpOptions options)
         return source with { FileName = $"scenarios/{file}" };
     }
 
-    /// <summary>An uploaded scenario, with the catalog it names taken from the scenarios folder.</summary>
+    /// <summary>An uploaded scenario, with the catalog and valuation catalog it names taken from the scenarios folder.</summary>
     public ScenarioSource Uploaded(string text, string fileName)
     {
         var includes = new Dictionary<string, string>(StringComparer.Ordinal);
-        var catalog = ScenarioSource.FromText(fileName, text).CatalogPath();
-        if (catalog is not null && Directory is not null)
+        var named = new[] { ScenarioSource.FromText(fileName, text).CatalogPath(), Core.Economics.EconomicsReader.PeekValuationPath(text) };
+        foreach (var include in named)
         {
-            var full = Path.GetFullPath(Path.Combine(Directory, catalog));
+            if (include is null || Directory is null) continue;
+            var full = Path.GetFullPath(Path.Combine(Directory, include));
             if (full.StartsWith(Path.GetFullPath(Directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
-                includes[catalog] = ScenarioSource.ReadText(full, catalog);
+                includes[include] = ScenarioSource.ReadText(full, include);
         }
         return ScenarioSource.FromText(fileName, text, includes);
     }
