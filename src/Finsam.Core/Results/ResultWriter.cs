@@ -128,13 +128,7 @@ public static class ResultWriter
         }
     }
 
-    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows)
-    {
-        var sb = new StringBuilder();
-        sb.Append(string.Join(',', header.Select(Quote))).Append('\n');
-        foreach (var r in rows) sb.Append(string.Join(',', r.Select(Quote))).Append('\n');
-        return sb.ToString();
-    }
+    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => CsvWriter.Table(header, rows);
 
     private static IEnumerable<string> Row(string a, string b, Stat? v) => new[] { a, b }.Concat(Values(v));
     private static IEnumerable<string> Row(string a, string b, string c, Stat? v) => new[] { a, b, c }.Concat(Values(v));
@@ -142,8 +136,5 @@ public static class ResultWriter
 
     private static IEnumerable<string> Values(Stat? v) => v is null ? ["", "", "", ""] : [Num(v.Mean), Num(v.P5), Num(v.P50), Num(v.P95)];
 
-    private static string Num(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    private static string Quote(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+    private static string Num(double? v) => CsvWriter.Number(v);
 }
