@@ -44,6 +44,8 @@ public static class TerminalSummary
             parties.AddRow($"[grey]{Markup.Escape(p.Name)}[/]", "", "", Format.Mean(p.Paid, "SEK"), Format.Mean(p.CounterfactualPaid, "SEK"), Format.Mean(p.Difference, "SEK"), "");
         console.Write(parties);
         console.MarkupLine("[grey]Difference = ersättning paid minus what the same people would have been paid without the förbund's insatser (negative = saved). Net = contribution + in kind + difference.[/]");
+        console.WriteLine();
+        BoardTables.Write(console, s);
 
         if (s.Recorded is { } rec)
         {

@@ -87,6 +87,7 @@ internal sealed class ScenarioBuilder
         _cx.Ids.CheckDuplicates(top.Get("recorded"), "recorded");
         top.Get("variants"); // read in ReadVariants
         top.Get("catalog");
+        var economics = Economics.EconomicsReader.Read(top, _cx.Source, _cx.Bag, incomeStates, _cx.Ids.Occupations); // src/Finsam.Core/Economics
         top.Done();
 
         if (top.Get("target_groups") is YamlSequenceNode { Children.Count: 0 } emptyGroups)
@@ -116,6 +117,7 @@ internal sealed class ScenarioBuilder
             Recorded = recorded,
             Variants = variants,
             ExitModels = exitModels,
+            Economics = economics,
         };
     }
 

@@ -27,6 +27,11 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
             var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", catalog);
             if (File.Exists(full)) includes[catalog] = ReadText(full, DisplayName(full));
         }
+        if (Economics.EconomicsReader.PeekValuationPath(text) is { } valuation)
+        {
+            var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", valuation);
+            if (File.Exists(full)) includes[valuation] = ReadText(full, DisplayName(full));
+        }
         return new ScenarioSource(shown, text, includes);
     }
 

@@ -74,6 +74,8 @@ public static class ResultWriter
         if (s.Recorded is { } rec)
             files["recorded.csv"] = Csv(["id", "quantity", "insats", "period", "category", "observed", "observed_share", "forecast_mean", "forecast_p5", "forecast_p95", "forecast_share_mean", "forecast_share_p5", "forecast_share_p95", "inside_90", "source"],
                 rec.Checks.SelectMany(RecordedRows));
+        // The board's tables (socio-economic account, sensitivity): Analysis/BoardFiles.cs.
+        foreach (var (name, header, rows) in Analysis.BoardFiles.Tables(s)) files[name] = Csv(header, rows);
         return files;
     }
 

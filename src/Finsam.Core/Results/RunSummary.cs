@@ -14,7 +14,14 @@ public sealed record RunSummary(
     IReadOnlyList<LineSummary> BudgetLines,
     MonthlySeries Monthly,
     RecordedSummary? Recorded,
-    IReadOnlyList<ReplicateFigures> Replicates);
+    IReadOnlyList<ReplicateFigures> Replicates)
+{
+    /// <summary>The socio-economic account (Finsam.Core.Economics), when the scenario has an <c>economics:</c> section.</summary>
+    public Economics.SocioEconomicAccount? Economics { get; init; }
+
+    /// <summary>Which uncertain inputs explain the spread of the headline figures (Finsam.Core.Analysis.Sensitivity).</summary>
+    public Analysis.SensitivityResult? Sensitivity { get; init; }
+}
 
 public sealed record RunInfo(
     string Scenario, string File, string? Variant, ulong Seed, int Replicates,

@@ -67,7 +67,8 @@ public static class Summariser
 
         var recorded = s.Recorded.Count == 0 ? null : CompareRecorded(run);
         var perReplicate = figures.Select((f, k) => new ReplicateFigures(reps[k].Replicate, f, PartyTotals(ix, reps[k]))).ToList();
-        return new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, perReplicate);
+        // The board's pass (socio-economic account, sensitivity) reads the replicates separately: Analysis/BoardAnalysis.cs.
+        return Analysis.BoardAnalysis.Attach(new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, perReplicate), run);
     }
 
     public static readonly IReadOnlyList<(string Key, string Label, string Unit)> HeadlineDefinitions =

@@ -30,6 +30,8 @@ public sealed record Scenario
     public required IReadOnlyList<VariantInfo> Variants { get; init; }
     /// <summary>Exit destinations by occupation at admission, shared by the insatser that name them.</summary>
     public IReadOnlyList<ExitModel> ExitModels { get; init; } = [];
+    /// <summary>The socio-economic account's settings and valuation catalog (<c>economics:</c>), or null when the scenario has none.</summary>
+    public Economics.EconomicsSettings? Economics { get; init; }
 
     public YearMonth End => Start.AddMonths(Months - 1);
 }
