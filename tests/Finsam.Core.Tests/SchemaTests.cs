@@ -56,7 +56,7 @@ public sealed partial class SchemaTests
         var keys = ((YamlMappingNode)example.Documents[0].RootNode).Children.Keys
             .Select(k => ((YamlScalarNode)k).Value!).ToHashSet(StringComparer.Ordinal);
         // Optional sections the example leaves to its catalog (docs/scenario-format.md §3).
-        keys.UnionWith(["payers", "income_states", "occupations", "priors"]);
+        keys.UnionWith(["payers", "income_states", "occupations", "priors", "groups"]);
 
         Assert.Equal(new SortedSet<string>(keys, StringComparer.Ordinal), Properties(Load(ScenarioSchemaPath)));
     }
