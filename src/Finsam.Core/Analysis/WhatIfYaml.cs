@@ -36,6 +36,13 @@ public static class WhatIfYaml
             { "set", Set(edits) },
         }));
 
+    /// <summary>An edit's value on one line, as it stands after <c>path:</c> in a <c>set:</c>.</summary>
+    public static string Inline(LeverEdit edit)
+    {
+        var line = Save(Set([edit])).TrimEnd('\n');
+        return line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+    }
+
     public static YamlMappingNode Set(IReadOnlyList<LeverEdit> edits)
     {
         var set = new YamlMappingNode();

@@ -53,6 +53,7 @@ public static class FinsamWeb
         var page = app.MapGroup("");
         page.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8")).ExcludeFromDescription();
         page.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
+        page.MapGet("/whatif.js", () => Asset("whatif.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
         page.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8")).ExcludeFromDescription();
 
         var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
@@ -127,6 +128,8 @@ public static class FinsamWeb
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
             .Produces<ThroughputAnswer>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
+
+        api.MapWhatIf();
         return app;
     }
 
