@@ -25,8 +25,8 @@ const signedDecimal = new Intl.NumberFormat("sv-SE", { minimumFractionDigits: 1,
 function formatValue(v, unit, diff) {
   const n = diff ? signed : number, d = diff ? signedDecimal : decimal;
   switch (unit) {
-    case "share": return `${d.format(100 * v)} ${diff ? "procentenheter" : "%"}`;
-    case "points": return `${d.format(v)} procentenheter`;
+    case "share": return `${d.format(100 * v)} ${diff ? "p.e." : "%"}`;
+    case "points": return `${d.format(v)} p.e.`;
     case "months": return `${d.format(v)} mån`;
     case "SEK": return Math.abs(v) >= 1e6 ? `${d.format(v / 1e6)} mnkr` : `${n.format(v / 1e3)} tkr`;
     default: return n.format(v);
@@ -273,7 +273,7 @@ function showWhatIf(answer) {
   const c = answer.comparison;
   const figures = WHATIF_FIGURES.map(f => ({ f, row: c.figures.find(x => x.key === f.key) })).filter(x => x.row)
     .map(({ f, row }) => ({ key: f.key, label: f.label, unit: f.unit, values: row.values, dataKey: "figure" }));
-  comparisonTable($("whatif-figures"), "Nyckeltal: medelvärde och 90 %-intervall; skillnaden är parvis, replikat för replikat", figures);
+  comparisonTable($("whatif-figures"), "Nyckeltal: medelvärde och 90 %-intervall; skillnaden är parvis, replikat för replikat (p.e. = procentenheter)", figures);
   const parties = c.parties.map(p => {
     const net = p.measures.find(m => m.key === "net");
     return { key: p.party, label: p.name, unit: "SEK", values: net.values, dataKey: "party" };
