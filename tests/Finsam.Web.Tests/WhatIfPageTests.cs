@@ -47,6 +47,10 @@ public sealed class WhatIfPageTests(WebPageFixture web, ITestOutputHelper output
         var figures = page.Locator("#whatif-figures");
         await Assertions.Expect(figures.Locator("thead th")).ToHaveTextAsync(["", "Planen", "Ändringen", "Skillnad (ändring − plan)", "Bättre i andel av replikaten"]);
         await Assertions.Expect(page.Locator("#whatif-parties tbody tr")).ToHaveCountAsync(5);
+        // Värend has an economics: section, so the socio-economic account per sector and the payback time are shown too.
+        var economics = page.Locator("#whatif-economics");
+        await Assertions.Expect(economics.Locator("tr[data-figure=society_net_follow_up] td.difference .diff")).ToBeVisibleAsync();
+        await Assertions.Expect(economics.Locator("tr[data-figure=payback_months] th")).ToHaveTextAsync("Återbetalningstid för samhället");
         await Assertions.Expect(page.Locator("#whatif-yaml")).ToContainTextAsync("budget.years[2017].shares: {basverksamhet: 60%, processverksamhet: 40%}");
 
         // The page shows what the API computes for the same change: the same seed gives the same numbers.
@@ -89,6 +93,10 @@ public sealed class WhatIfPageTests(WebPageFixture web, ITestOutputHelper output
         var y2017 = levers.GetProperty("years").EnumerateArray().Single(y => y.GetProperty("year").GetInt32() == 2017);
         Assert.Equal(40, y2017.GetProperty("shares").GetProperty("basverksamhet").GetDouble());
         Assert.Equal(200, levers.GetProperty("replicates").GetInt32());
+
+        var openApi = await web.Http.GetStringAsync("openapi/v1.json");
+        Assert.Contains("\"operationId\": \"GetScenarioLevers\"", openApi, StringComparison.Ordinal);
+        Assert.Contains("\"operationId\": \"RunWhatIf\"", openApi, StringComparison.Ordinal);
 
         using var unknown = await web.Http.GetAsync("api/scenarios/nope.yaml/levers");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -22,10 +22,11 @@ public static class CalibrateCommand
         {
             Description = "Replicates per evaluation (the same seed each time: common random numbers).",
             DefaultValueFactory = _ => 100,
+            CustomParser = r => CommonOptions.ParseCount(r, Core.Loading.WorkBudget.MaxReplicates) ?? 0,
         };
         var seed = CommonOptions.Seed();
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the overlay with the fitted values to this file (else it is printed)." };
-        var iterations = new Option<int>("--max-iterations") { Description = "Nelder–Mead iterations per insats and sweep.", DefaultValueFactory = _ => 120 };
+        var iterations = new Option<int>("--max-iterations") { Description = "Nelder–Mead iterations per insats and sweep.", DefaultValueFactory = _ => 120, CustomParser = r => CommonOptions.ParseCount(r, 100_000) ?? 0 };
         var cmd = new Command("calibrate",
             "Fit a scenario's uncertain parameters to its recorded results: exit mixes by a Dirichlet–multinomial update, " +
             "exit models by MAP–EM, duration means, dropout and referral rates by Nelder–Mead with common random numbers. " +
@@ -35,6 +36,7 @@ public static class CalibrateCommand
         };
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFile(parse.GetValue(output));
             var path = parse.GetValue(file)!;
             var (read, missing) = CommonOptions.ReadSource(path, null);
             if (missing is not null)

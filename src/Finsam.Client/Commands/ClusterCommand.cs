@@ -15,6 +15,7 @@ public static class ClusterCommand
         status.SetAction(async (parse, ct) =>
         {
             await using var backend = OrleansBackend.Cluster(backends.ClusterOptions(parse));
+            await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
             var client = await backend.ConnectAsync(ct);
             var s = await client.GetGrain<IClusterStatusGrain>(0).GetStatusAsync();
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Cluster {Markup.Escape(s.ClusterId)}[/]");

@@ -15,6 +15,7 @@ public static class DbCommand
         init.SetAction(async (parse, ct) =>
         {
             var options = backends.ClusterOptions(parse);
+            await CommonOptions.CheckDatabaseAsync(options.ConnectionString!, ct);
             await DbSchema.ApplyAsync(options.ConnectionString!, ct);
             console.MarkupLine("[green]schema applied[/]");
             return 0;

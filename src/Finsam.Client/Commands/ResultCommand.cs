@@ -19,7 +19,9 @@ public static class ResultCommand
         backends.AddConnectionTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFolder(parse.GetValue(outDir));
             await using var backend = OrleansBackend.Cluster(backends.ClusterOptions(parse));
+            await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
             try
             {
                 var summary = await backend.FetchAsync(parse.GetValue(id)!, ct);

@@ -54,6 +54,10 @@ public static class RunCommand
             }
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
+            // Refuse before any work starts: a run over the budget, or results that could not be written at the end.
+            if (WorkBudget.CheckRun(scenario, total) is { } over) throw new UsageException(over);
+            OutputCheck.ForFolder(parse.GetValue(outDir));
+            if (backends.Mode(parse) == "postgres") await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
             await using var runner = backends.Create(parse);
             if (runner is OrleansBackend orleans) orleans.RunId = parse.GetValue(runId);
             try
@@ -79,6 +83,11 @@ public static class RunCommand
             {
                 console.MarkupLine("[yellow]Cancelled.[/] Nothing was written.");
                 return 130;
+            }
+            catch (Finsam.Grains.Runs.RunIdInUseException e)
+            {
+                console.MarkupLineInterpolated($"[red]Refused:[/] {e.Message}. Nothing was run or written.");
+                return ValidateCommand.InvalidScenario;
             }
             catch (InvalidOperationException e)
             {

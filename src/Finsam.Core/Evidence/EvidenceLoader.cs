@@ -315,8 +315,8 @@ public static partial class EvidenceLoader
                 r.Error(m.Node, m.Path, countsNode is null ? "give 'counts' or 'shares'" : "give 'counts' or 'shares', not both");
                 return null;
             }
-            if (restText is not null and not (EvidenceVocabulary.Unknown or EvidenceVocabulary.StillEnrolled or "none"))
-                r.Error(m.Get("rest")!, m.Sub("rest"), $"rest is '{EvidenceVocabulary.Unknown}', '{EvidenceVocabulary.StillEnrolled}' or 'none' (the counts cover all n), found '{restText}'");
+            if (restText is not null and not (EvidenceVocabulary.Unknown or EvidenceVocabulary.StillEnrolled or EvidenceVocabulary.Elsewhere or "none"))
+                r.Error(m.Get("rest")!, m.Sub("rest"), $"rest is '{EvidenceVocabulary.Unknown}' (not accounted for), '{EvidenceVocabulary.StillEnrolled}', '{EvidenceVocabulary.Elsewhere}' (to categories the record does not name) or 'none' (the counts cover all n), found '{restText}'");
             if (measure is null || n is null) return null;
             if (population is "ended" && ended is { } e && n > e + 1e-9)
                 r.Error(nNode!, m.Sub("n"), $"n = {YamlReader.Fmt(n.Value)} exceeds the insats's ended = {YamlReader.Fmt(e)}");

@@ -10,6 +10,8 @@ public sealed class EvidenceVocabulary(IReadOnlyList<string> occupations, IReadO
 {
     public const string Unknown = "Okänt";
     public const string StillEnrolled = "Kvar i insats";
+    /// <summary>A record's <c>rest</c> that went to categories the record does not name ("52 % to work or studies": the other 48 % did not).</summary>
+    public const string Elsewhere = "elsewhere";
     public const string ExitOccupation = "exit_occupation";
     public const string ExitIncome = "exit_income";
     public const string StartOccupation = "start_occupation";

@@ -82,10 +82,12 @@ internal sealed class ScenarioBuilder
         var insatser = top.List("insatser", required: true).Select(new InsatsReader(_cx).Read).OfType<Insats>().ToList();
         var referrals = new ReferralReader(_cx).Read(top);
         var baseline = new BaselineReader(_cx).Read(top);
-        var recorded = top.List("recorded").Select(new RecordedReader(_cx).Read).OfType<RecordedResult>().ToList();
+        var recordedGroups = top.Child("groups") is { } g ? RecordedGroupsReader.Read(_cx, g) : [];
+        var recorded = top.List("recorded").Select(new RecordedReader(_cx, recordedGroups).Read).OfType<RecordedResult>().ToList();
         _cx.Ids.CheckDuplicates(top.Get("recorded"), "recorded");
         top.Get("variants"); // read in ReadVariants
         top.Get("catalog");
+        var economics = Economics.EconomicsReader.Read(top, _cx.Source, _cx.Bag, incomeStates, _cx.Ids.Occupations); // src/Finsam.Core/Economics
         top.Done();
 
         if (top.Get("target_groups") is YamlSequenceNode { Children.Count: 0 } emptyGroups)
@@ -115,6 +117,7 @@ internal sealed class ScenarioBuilder
             Recorded = recorded,
             Variants = variants,
             ExitModels = exitModels,
+            Economics = economics,
         };
     }
 

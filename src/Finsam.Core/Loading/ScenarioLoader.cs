@@ -56,6 +56,7 @@ public static class ScenarioLoader
     /// <summary>The variant an overlay names (it was fitted with), if it is readable and names one.</summary>
     public static string? OverlayVariant(OverlaySource overlay)
     {
+        if (!YamlLimits.Check(overlay.FileName, overlay.Text, null)) return null;
         try
         {
             var stream = new YamlStream();

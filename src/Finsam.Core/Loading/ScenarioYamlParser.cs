@@ -10,6 +10,8 @@ internal static class ScenarioYamlParser
         foreach (var f in PersonnummerGuard.Scan(text))
             r.Bag.Add(new SourcePos(r.File, f.Line, f.Column), "",
                 $"a Swedish personal identity number ({f.Masked}) is not allowed in a scenario; remove it — Finsam never stores identity numbers");
+        // The work budget first: an alias bomb or thousands of nested brackets never reach the tree builder.
+        if (!YamlLimits.Check(r.File, text, r.Bag)) return null;
         var stream = new YamlStream();
         try
         {

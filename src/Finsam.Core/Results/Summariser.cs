@@ -67,7 +67,8 @@ public static class Summariser
 
         var recorded = s.Recorded.Count == 0 ? null : CompareRecorded(run);
         var perReplicate = figures.Select((f, k) => new ReplicateFigures(reps[k].Replicate, f, PartyTotals(ix, reps[k]))).ToList();
-        return new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, perReplicate);
+        // The board's pass (socio-economic account, sensitivity) reads the replicates separately: Analysis/BoardAnalysis.cs.
+        return Analysis.BoardAnalysis.Attach(new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, perReplicate), run);
     }
 
     public static readonly IReadOnlyList<(string Key, string Label, string Unit)> HeadlineDefinitions =
@@ -176,79 +177,9 @@ public static class Summariser
     // ------------------------------------------------------------------ recorded results
 
     /// <summary>The forecast of a recorded quantity in one replicate: a single value or counts per category.</summary>
-    public static double[] Forecast(RecordedResult rec, ScenarioIndex ix, ReplicateResult r)
-    {
-        int nI = ix.Individual.Length, nS = ix.Incomes.Length, nO = ix.Occupations.Length;
-        var i = ix.InsatsIndex(rec.Insats);
-        var from = ix.MonthOf(rec.From);
-        var to = ix.MonthOf(rec.To);
-        double SumOver(int[] a) => Enumerable.Range(from, to - from + 1).Sum(m => a[m * nI + i]);
-        double[] Categories(int[] a, int n) =>
-            Enumerable.Range(0, n).Select(c => (double)Enumerable.Range(from, to - from + 1).Sum(m => a[(m * nI + i) * n + c])).ToArray();
-        return rec.Quantity switch
-        {
-            RecordedQuantity.Admitted => [SumOver(r.Admitted)],
-            RecordedQuantity.Ended => [SumOver(r.Planned) + SumOver(r.Dropouts)],
-            RecordedQuantity.Unplanned => [SumOver(r.Dropouts)],
-            RecordedQuantity.Queue => [r.Queue[to * nI + i]],
-            RecordedQuantity.Occupancy => [r.Occupancy[to * nI + i]],
-            RecordedQuantity.ExitOccupation => Categories(r.ExitOccupation, nO),
-            RecordedQuantity.StartIncome => Categories(r.StartIncome, nS),
-            RecordedQuantity.StartOccupation => Categories(r.StartOccupation, nO),
-            _ => throw new ArgumentOutOfRangeException(nameof(rec)),
-        };
-    }
+    public static double[] Forecast(RecordedResult rec, ScenarioIndex ix, ReplicateResult r) => new RecordedForecast(rec, ix).Of(r);
 
     public static string QuantityName(RecordedQuantity q) => Keyword.Quantities.NameOf(q);
 
-    public static RecordedSummary CompareRecorded(RunResult run)
-    {
-        var ix = run.Index;
-        var checks = new List<RecordedCheck>();
-        foreach (var rec in run.Scenario.Recorded)
-        {
-            var forecasts = run.Replicates.Select(r => Forecast(rec, ix, r)).ToList();
-            var period = $"{rec.From}…{rec.To}";
-            var name = QuantityName(rec.Quantity);
-            if (!rec.IsDistribution)
-            {
-                var stat = Stat.Of(forecasts.Select(f => f[0])) ?? Stat.Zero;
-                checks.Add(new RecordedCheck(rec.Id, name, rec.Insats, period, rec.Source, rec.Value, stat, null,
-                    null, null, null, null, stat.Contains(rec.Value!.Value), rec.Note));
-                continue;
-            }
-            var categoryNames = rec.Quantity == RecordedQuantity.StartIncome ? ix.Incomes : ix.Occupations;
-            var observed = categoryNames.Select(c => rec.Counts!.GetValueOrDefault(c)).ToArray();
-            var n = observed.Sum();
-            // Mean forecast shares pool the replicates' counts, so replicates with more exits weigh more.
-            var pooled = new double[categoryNames.Length];
-            foreach (var f in forecasts) for (var c = 0; c < pooled.Length; c++) pooled[c] += f[c];
-            var pooledTotal = pooled.Sum();
-            var meanShares = pooled.Select(x => pooledTotal > 0 ? x / pooledTotal : 0).ToArray();
-            var categories = new List<CategoryCheck>();
-            for (var c = 0; c < categoryNames.Length; c++)
-            {
-                var cc = c;
-                var shares = Stat.Of(forecasts.Select(f => f.Sum() is var t && t > 0 ? f[cc] / t : double.NaN)) ?? Stat.Zero;
-                var counts = Stat.Of(forecasts.Select(f => f[cc])) ?? Stat.Zero;
-                if (observed[c] == 0 && counts.P95 == 0 && counts.Mean == 0) continue;
-                categories.Add(new CategoryCheck(categoryNames[c], observed[c], Stat.Round(observed[c] / n), counts, shares, shares.Contains(observed[c] / n)));
-            }
-            double? tvd = null, g = null, p = null;
-            int? df = null;
-            if (pooledTotal > 0)
-            {
-                tvd = Stat.Round(Scoring.TotalVariation(observed, meanShares));
-                var (gs, d, pv) = Scoring.GTest(observed, meanShares);
-                g = double.IsFinite(gs) ? Stat.Round(gs) : null;
-                df = d;
-                p = Stat.Round(pv);
-            }
-            checks.Add(new RecordedCheck(rec.Id, name, rec.Insats, period, rec.Source, n, null, categories,
-                tvd, g, df, p, categories.All(c => c.Inside), rec.Note));
-        }
-        // Coverage counts every interval: single values and each category of a distribution.
-        var intervals = checks.SelectMany(c => c.Categories is null ? [c.Inside] : c.Categories.Select(x => x.Inside)).ToList();
-        return new RecordedSummary(checks, intervals.Count(b => b), intervals.Count, Stat.Round(Scoring.Coverage(intervals)));
-    }
+    public static RecordedSummary CompareRecorded(RunResult run) => RecordedComparison.Compare(run.Scenario, run.Index, run.Replicates);
 }

@@ -18,6 +18,15 @@ const WHATIF_FIGURES = [
   { key: "ersattning_difference", label: "Ersättning mot utan förbundet (negativ = sparad)", unit: "SEK" },
 ];
 
+// The socio-economic account (when the scenario has `economics:`): each sector's net with the follow-up years, discounted.
+const SECTORS = [["society", "Samhället som helhet"], ["stat", "Staten (inkl. FK och AF)"], ["region", "Regionen"], ["kommun", "Kommunen"], ["individual", "Individen"]];
+const ECONOMICS = [
+  ...SECTORS.map(([k, name]) => ({ key: `${k}_net_follow_up`, label: `${name}: netto med uppföljningsåren (diskonterat)`, unit: "SEK" })),
+  { key: "forbund_spend", label: "Förbundets kostnad inkl. personal från parterna", unit: "SEK" },
+  { key: "payback_months", label: "Återbetalningstid för samhället", unit: "months" },
+  { key: "cost_per_work_or_studies", label: "Kostnad per person till arbete eller studier", unit: "SEK" },
+];
+
 const signed = new Intl.NumberFormat("sv-SE", { maximumFractionDigits: 0, signDisplay: "exceptZero" });
 const signedDecimal = new Intl.NumberFormat("sv-SE", { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: "exceptZero" });
 
@@ -274,6 +283,11 @@ function showWhatIf(answer) {
   const figures = WHATIF_FIGURES.map(f => ({ f, row: c.figures.find(x => x.key === f.key) })).filter(x => x.row)
     .map(({ f, row }) => ({ key: f.key, label: f.label, unit: f.unit, values: row.values, dataKey: "figure" }));
   comparisonTable($("whatif-figures"), "Nyckeltal: medelvärde och 90 %-intervall; skillnaden är parvis, replikat för replikat (p.e. = procentenheter)", figures);
+  const economics = ECONOMICS.map(f => ({ f, row: c.figures.find(x => x.key === f.key) })).filter(x => x.row)
+    .map(({ f, row }) => ({ key: f.key, label: f.label, unit: f.unit, values: row.values, dataKey: "figure" }));
+  $("whatif-economics-box").hidden = economics.length === 0;
+  if (economics.length)
+    comparisonTable($("whatif-economics"), "Samhällsekonomi per sektor: vinst (+) eller kostnad (−) mot utan förbundet, och återbetalningstid", economics);
   const parties = c.parties.map(p => {
     const net = p.measures.find(m => m.key === "net");
     return { key: p.party, label: p.name, unit: "SEK", values: net.values, dataKey: "party" };
