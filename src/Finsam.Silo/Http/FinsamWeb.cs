@@ -63,7 +63,7 @@ public static class FinsamWeb
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.MapOpenApi("/openapi/v1.json");
 
-        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, app.css.
+        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, whatif.js, app.css.
         var page = new EmbeddedFileProvider(typeof(FinsamWeb).Assembly, "Finsam.Silo.Web");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         var types = new FileExtensionContentTypeProvider();
@@ -172,6 +172,8 @@ public static class FinsamWeb
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        api.MapWhatIf();
         return app;
     }
 
