@@ -65,7 +65,7 @@ public sealed class ScenarioFuzzTests(ITestOutputHelper log)
                 return;
             }
             // Generous for a loaded CI machine; what it catches took 39 s and more (alias bombs).
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"{context}: validation took {started.Elapsed.TotalSeconds:0.0} s");
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"{context}: validation took {started.Elapsed.TotalSeconds:0.0} s");
             if (problems.Count > 0)
             {
                 refused++;
@@ -91,7 +91,7 @@ public sealed class ScenarioFuzzTests(ITestOutputHelper log)
             catch (OperationCanceledException)
             {
             }
-            Assert.True(run.Elapsed < TimeSpan.FromSeconds(8), $"{context}: the run did not stop {run.Elapsed.TotalSeconds:0.0} s after a 3 s cancel");
+            Assert.True(run.Elapsed < TimeSpan.FromSeconds(15), $"{context}: the run did not stop {run.Elapsed.TotalSeconds:0.0} s after a 3 s cancel");
         }
         log.WriteLine($"{cases} mutants in {clock.Elapsed.TotalSeconds:0.0} s: {refused} refused with positions, {valid} valid");
         Assert.True(refused > cases / 4, "the mutations hardly ever break a file: the fuzzer is not doing its job");

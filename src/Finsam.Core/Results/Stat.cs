@@ -32,6 +32,6 @@ public sealed record Stat(double Mean, double P5, double P50, double P95)
     {
         if (v == 0 || !double.IsFinite(v)) return v;
         var digits = 6 - (int)Math.Floor(Math.Log10(Math.Abs(v))) - 1;
-        return digits is >= 0 and <= 15 ? Math.Round(v, digits) : v >= 1e6 ? Math.Round(v) : v;
+        return digits is >= 0 and <= 15 ? Math.Round(v, digits) : Math.Abs(v) >= 1e6 ? Math.Round(v) : v;
     }
 }
