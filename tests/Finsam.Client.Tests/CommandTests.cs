@@ -30,7 +30,7 @@ public class CommandTests
         Assert.Contains("--out", cli.Output);
         using var dir = new TempDir();
         var missing = new Cli();
-        Assert.Equal(1, await missing.Run("report", dir.Path));
+        Assert.Equal(2, await missing.Run("report", dir.Path));   // a folder without result.json is bad input
         Assert.Contains("result.json", missing.Output);
         Assert.NotEqual(0, await new Cli().Run("report", dir.Path, "--lang", "fi"));
     }
