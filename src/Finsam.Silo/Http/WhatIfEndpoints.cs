@@ -51,14 +51,14 @@ public static class WhatIfEndpoints
     public static RouteGroupBuilder MapWhatIf(this RouteGroupBuilder api)
     {
         api.MapGet("/scenarios/{file}/levers", Levers)
-            .WithName("GetScenarioLevers")
+            .WithName("GetScenarioLevers").WithTags(FinsamOpenApi.PlanningTag)
             .WithSummary("The levers a board can change in a shipped scenario — each year's budget total and split between budget lines (percent), each individual insats's places or FTE — with the plan's values and the what-if work budget (replicates).")
             .Produces<WhatIfLevers>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapPost("/scenarios/{file}/whatif", RunAsync)
-            .WithName("RunWhatIf")
+            .WithName("RunWhatIf").WithTags(FinsamOpenApi.PlanningTag)
             .WithSummary("Run a change of levers against the plan with common random numbers (same seed, same replicates) and compare them as `finsam compare` does: headline figures and each party's money with 90 % intervals and the paired difference. Returns the change as a variant (YAML).")
             .Accepts<WhatIfRequest>("application/json")
             .Produces<WhatIfAnswer>()
