@@ -113,6 +113,15 @@ public sealed class WhatIfPageTests(WebPageFixture web, ITestOutputHelper output
         Assert.Contains("sum to 90 %", sum.GetProperty("years[2017].shares")[0].GetString(), StringComparison.Ordinal);
         var nothing = await Refused("", new { insatser = new[] { new { insats = "samordnare", value = 4.0 } } });
         Assert.True(nothing.TryGetProperty("levers", out _));
+        // A name is echoed into the saved variant, but never an identity number typed into it.
+        using (var masked = await web.Http.PostAsJsonAsync($"api/scenarios/{Varend}/whatif?replicates=2",
+            new { insatser = new[] { new { insats = "samordnare", value = 5.0 } }, name = "forslag 19121212-1212" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, masked.StatusCode);
+            var variant = (await masked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("variant").GetString()!;
+            Assert.Contains("insatser[samordnare].capacity.fte: 5", variant, StringComparison.Ordinal);
+            Assert.DoesNotContain("1212-1212", variant, StringComparison.Ordinal);
+        }
         var tooMany = await Refused("?replicates=100000", new { insatser = new[] { new { insats = "samordnare", value = 5.0 } } });
         Assert.True(tooMany.TryGetProperty("replicates", out _));
     }

@@ -95,7 +95,9 @@ public static class WhatIfEndpoints
         var max = MaxReplicates(options);
         if (replicates is { } n && (n < 1 || n > max))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["replicates"] = [$"a what-if runs 1 to {max} replicates (default {DefaultReplicates})"] });
-        var name = string.IsNullOrWhiteSpace(body.Name) ? "styrelsens-forslag" : body.Name.Trim();
+        // Names are echoed into the variant: an identity number typed there is masked like every other output.
+        var name = string.IsNullOrWhiteSpace(body.Name) ? "styrelsens-forslag" : PersonnummerGuard.MaskAll(body.Name.Trim());
+        body = body with { Description = body.Description is null ? null : PersonnummerGuard.MaskAll(body.Description) };
         if (name.Length > MaxNameLength || name.Any(char.IsControl) || (body.Description is { } d && (d.Length > 1000 || d.Any(char.IsControl))))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"a variant name is one line of at most {MaxNameLength} characters; a description one line of at most 1000"] });
 
