@@ -46,7 +46,14 @@ public static class FinsamWeb
             c.ProblemDetails.Detail = null; // never an exception's text or stack
         });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
-        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        services.Configure<KestrelServerOptions>(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            // Kestrel's default (240 bytes/s after 5 s) counts time the server itself is too busy to read: under a burst
+            // of 100 report requests it reset up to a quarter of the connections at about 10 s. A scenario body is small;
+            // a slow client still gets cut off, just not a busy server's own clients.
+            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 50, gracePeriod: TimeSpan.FromSeconds(60));
+        });
         return services;
     }
 
@@ -56,7 +63,7 @@ public static class FinsamWeb
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.MapOpenApi("/openapi/v1.json");
 
-        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, app.css.
+        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, whatif.js, app.css.
         var page = new EmbeddedFileProvider(typeof(FinsamWeb).Assembly, "Finsam.Silo.Web");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         var types = new FileExtensionContentTypeProvider();
@@ -165,6 +172,8 @@ public static class FinsamWeb
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        api.MapWhatIf();
         return app;
     }
 
