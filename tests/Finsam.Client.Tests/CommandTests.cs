@@ -30,7 +30,7 @@ public class CommandTests
         Assert.Contains("--out", cli.Output);
         using var dir = new TempDir();
         var missing = new Cli();
-        Assert.Equal(2, await missing.Run("report", dir.Path));   // a folder without result.json is bad input
+        Assert.Equal(2, await missing.Run("report", dir.Path)); // bad input: no result.json there
         Assert.Contains("result.json", missing.Output);
         Assert.NotEqual(0, await new Cli().Run("report", dir.Path, "--lang", "fi"));
     }
@@ -99,7 +99,7 @@ public class CommandTests
         Assert.Contains("80 places", wide.Output);
 
         var unknown = new Cli();
-        Assert.Equal(1, await unknown.Run("throughput", Repo.Example, "--insats", "kur", "--replicates", "4"));
+        Assert.Equal(2, await unknown.Run("throughput", Repo.Example, "--insats", "kur", "--replicates", "4"));
         Assert.Contains("not an individual insats", unknown.Output);
     }
 

@@ -60,17 +60,18 @@ public static class ThroughputCommand
             if (!individual.Contains(id))
             {
                 console.MarkupLineInterpolated($"[red]error[/]: '{id}' is not an individual insats of {scenario.Name}; choose one of: {string.Join(", ", individual)}");
-                return 1;
+                return ExitCodes.BadInput;
             }
             YearMonth? a = parse.GetValue(from) is { } f && YearMonth.TryParse(f, out var fa) ? fa : null;
             YearMonth? b = parse.GetValue(to) is { } t && YearMonth.TryParse(t, out var tb) ? tb : null;
             if ((a is { } x && (x < scenario.Start || x > scenario.End)) || (b is { } y && (y < scenario.Start || y > scenario.End)) || (a is { } p && b is { } q && p > q))
             {
                 console.MarkupLineInterpolated($"[red]error[/]: --from/--to must lie within the horizon {scenario.Start}…{scenario.End}, in order.");
-                return 1;
+                return ExitCodes.BadInput;
             }
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
+            if (WorkBudget.CheckRun(scenario, total) is { } over) throw new UsageException(over);
             var places = parse.GetValue(capacity);
             try
             {

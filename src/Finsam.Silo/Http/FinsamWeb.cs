@@ -53,6 +53,8 @@ public static class FinsamWeb
             // of 100 report requests it reset up to a quarter of the connections at about 10 s. A scenario body is small;
             // a slow client still gets cut off, just not a busy server's own clients.
             k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 50, gracePeriod: TimeSpan.FromSeconds(60));
+            // The same holds for responses (a report is up to a megabyte) when the process is too busy to send.
+            k.Limits.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 50, gracePeriod: TimeSpan.FromSeconds(60));
         });
         return services;
     }
