@@ -10,7 +10,7 @@ public static class Program
     public static Task<int> Main(string[] args) => Build(AnsiConsole.Console, new BackendOptions()).Parse(args).InvokeAsync();
 
     /// <summary>The command line with one fixed backend (tests).</summary>
-    public static RootCommand Build(IAnsiConsole console, Func<IRunBackend> backend) => Build(console, BackendOptions.Fixed(backend));
+    public static RootCommand Build(IAnsiConsole console, Func<Core.Simulation.IReplicateRunner> backend) => Build(console, BackendOptions.Fixed(backend));
 
     public static RootCommand Build(IAnsiConsole console, BackendOptions backends)
     {
@@ -20,8 +20,8 @@ public static class Program
         {
             RunCommand.Create(console, backends),
             ValidateCommand.Create(console),
-            CalibrateCommand.Create(console),
-            BacktestCommand.Create(console),
+            CalibrateCommand.Create(console, backends.WithDefault("in-process")),
+            BacktestCommand.Create(console, backends.WithDefault("in-process")),
             BenchCommand.Create(console),
             DbCommand.Create(console, backends),
             ClusterCommand.Create(console, backends),
@@ -29,7 +29,7 @@ public static class Program
             ServeCommand.Create(console, backends),
             CompareCommand.Create(console, backends),
             ReportCommand.Create(console),
-            ThroughputCommand.Create(console),
+            ThroughputCommand.Create(console, backends.WithDefault("in-process")),
         };
         return root;
     }

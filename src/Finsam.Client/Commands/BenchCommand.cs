@@ -76,13 +76,13 @@ public static class BenchCommand
             var options = new RunOptions { Replicates = replicates };
             var pm = ScenarioLoader.Load(source) is var sc
                 ? (await Simulator.RunReplicateAsync(new ScenarioIndex(sc), 0, ct: ct)).ParticipantMonths * (double)replicates : 0;
-            async Task<double> Time(Running.IRunBackend backend)
+            async Task<double> Time(IReplicateRunner backend)
             {
                 var best = double.MaxValue;
                 for (var r = 0; r < rounds; r++)
                 {
                     var sw = Stopwatch.StartNew();
-                    await backend.RunAsync(source, null, options, new Progress<int>(), ct);
+                    await backend.SummariseAsync(new RunJob(source, null, options), null, ct);
                     best = Math.Min(best, sw.Elapsed.TotalSeconds);
                 }
                 return best;

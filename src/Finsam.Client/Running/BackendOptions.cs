@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Finsam.Core.Simulation;
 using Finsam.Silo;
 
 namespace Finsam.Client.Running;
@@ -6,20 +7,24 @@ namespace Finsam.Client.Running;
 /// <summary>Where commands run: <c>--cluster embedded</c> (default), <c>postgres</c> with <c>--connection</c>, or <c>in-process</c>.</summary>
 public sealed class BackendOptions
 {
-    private readonly Func<IRunBackend>? _fixed;
+    private readonly Func<IReplicateRunner>? _fixed;
 
     public BackendOptions() : this(null)
     {
     }
 
-    private BackendOptions(Func<IRunBackend>? fixedBackend)
+    private BackendOptions(Func<IReplicateRunner>? fixedBackend, string defaultCluster = "embedded")
     {
         _fixed = fixedBackend;
+        Cluster.DefaultValueFactory = _ => defaultCluster;
         Cluster.AcceptOnlyFromAmong("embedded", "postgres", "in-process");
     }
 
+    /// <summary>The same choice for commands whose default is another place (calibrate, backtest, throughput: in-process).</summary>
+    public BackendOptions WithDefault(string cluster) => new(_fixed, cluster);
+
     /// <summary>Always the given backend, whatever the options say (for tests).</summary>
-    public static BackendOptions Fixed(Func<IRunBackend> backend) => new(backend);
+    public static BackendOptions Fixed(Func<IReplicateRunner> backend) => new(backend);
 
     public Option<string> Cluster { get; } = new("--cluster")
     {
@@ -63,7 +68,7 @@ public sealed class BackendOptions
         OtlpEndpoint = parse.GetValue(OtlpEndpoint),
     };
 
-    public IRunBackend Create(ParseResult parse) => _fixed?.Invoke() ?? parse.GetValue(Cluster) switch
+    public IReplicateRunner Create(ParseResult parse) => _fixed?.Invoke() ?? parse.GetValue(Cluster) switch
     {
         "in-process" => new InProcessBackend(),
         "postgres" => OrleansBackend.Cluster(ClusterOptions(parse), TelemetryOptions(parse)),

@@ -164,6 +164,7 @@ public sealed class RunGrain(
             var request = S.Request!;
             var scenario = request.Scenario.Load();
             var ix = new ScenarioIndex(scenario);
+            var blob = ScenarioBlob.Of(scenario);   // serialised and keyed once per run, shared by every replicate
             var results = new ReplicateResult?[S.Total];
             var done = _done = new HashSet<int>(S.Completed);
             var loads = new SiloLoads(GrainFactory, request.MaxConcurrentReplicates, logger);
@@ -173,7 +174,7 @@ public sealed class RunGrain(
 
             async Task One(int r, SiloAddress silo)
             {
-                var spec = new ReplicateSpec(RunId, request.Scenario, r, S.Shards, activity?.Id);
+                var spec = new ReplicateSpec(RunId, blob, r, S.Shards, activity?.Id);
                 results[r] = await RunReplicateAsync(spec, silo, loads, ct);
                 done.Add(r);
                 if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver)
@@ -315,8 +316,9 @@ public sealed class RunGrain(
             {
                 try
                 {
-                    return await ReplicateSpreadPlacement.On(silo,
+                    var result = await ReplicateSpreadPlacement.On(silo,
                         () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct));
+                    return result.Value;
                 }
                 catch (Exception e) when (IsClusterFailure(e, ct) && DateTime.UtcNow - (firstFailure ??= DateTime.UtcNow) < RetryFor)
                 {
