@@ -34,8 +34,11 @@ public interface IReplicateRunner : IAsyncDisposable
     async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         var scenario = Simulator.Apply(ScenarioLoader.Load(job.Source, job.Variant), job.Options);
-        var run = await this.CollectAsync(scenario, progress, ct);
-        return new RunOutcome(Summariser.Summarise(run));
+        // Each replicate is folded into the summary as it arrives; only its summary row is kept.
+        using var builder = new SummaryBuilder(scenario, new ScenarioIndex(scenario));
+        await foreach (var r in RunAsync(scenario, ct))
+            if (builder.Add(r)) progress?.Report(builder.Count);
+        return new RunOutcome(builder.Build());
     }
 }
 

@@ -165,7 +165,8 @@ public sealed class RunGrain(
             var scenario = request.Scenario.Load();
             var ix = new ScenarioIndex(scenario);
             var blob = ScenarioBlob.Of(scenario);   // serialised and keyed once per run, shared by every replicate
-            var results = new ReplicateResult?[S.Total];
+            // Replicates are folded in as they finish; only their summary rows are kept.
+            using var summaryBuilder = new SummaryBuilder(scenario, ix);
             var done = _done = new HashSet<int>(S.Completed);
             var loads = new SiloLoads(GrainFactory, request.MaxConcurrentReplicates, logger);
             await loads.RefreshAsync();
@@ -175,7 +176,7 @@ public sealed class RunGrain(
             async Task One(int r, SiloAddress silo)
             {
                 var spec = new ReplicateSpec(RunId, blob, r, S.Shards, activity?.Id);
-                results[r] = await RunReplicateAsync(spec, silo, loads, ct);
+                summaryBuilder.Add(await RunReplicateAsync(spec, silo, loads, ct));
                 done.Add(r);
                 if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver)
                 {
@@ -207,7 +208,7 @@ public sealed class RunGrain(
             }
             ct.ThrowIfCancellationRequested();
 
-            var summary = Summariser.Summarise(new RunResult(scenario, ix, results.Select(x => x!).ToList()));
+            var summary = summaryBuilder.Build();
             S.ResultJson = ResultWriter.ToJson(summary);
             S.State = RunState.Completed;
             S.Seconds += _clock.Elapsed.TotalSeconds;
