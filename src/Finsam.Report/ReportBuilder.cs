@@ -43,7 +43,7 @@ public static partial class ReportBuilder
         _ => throw new ArgumentException($"unknown report language '{code}': use sv or en"),
     };
 
-    private sealed class Builder(RunSummary s, Texts t, Numbers n)
+    private sealed partial class Builder(RunSummary s, Texts t, Numbers n)
     {
         private readonly StringBuilder _h = new();
         private int _figure;
@@ -82,6 +82,8 @@ public static partial class ReportBuilder
             Income();
             Insatser();
             Ledgers();
+            Economics();     // ReportBuilder.Board.cs
+            Sensitivity();
             Recorded();
             About();
             _h.Append("</main>\n");
@@ -99,6 +101,8 @@ public static partial class ReportBuilder
             Item("ersattningar", t.T("Personer per ersättning", "People by income support"));
             Item("insatser", t.T("Insatserna", "The insatser"));
             Item("liggare", t.T("Parternas liggare", "The parties' ledgers"));
+            if (s.Economics is not null) Item("samhallsekonomi", t.T("Samhällsekonomisk kalkyl", "Socio-economic account"));
+            if (s.Sensitivity is not null) Item("kanslighet", t.T("Vilket antagande avgör?", "Which assumption decides it?"));
             if (s.Recorded is not null) Item("utfall", t.T("Uppmätt mot prognos", "Recorded against forecast"));
             Item("om", t.T("Om beräkningen", "About the calculation"));
             _h.Append("</ol></nav>\n");

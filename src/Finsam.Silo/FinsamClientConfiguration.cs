@@ -20,7 +20,7 @@ public static class FinsamClientConfiguration
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            throw new ArgumentException("A cluster client needs a connection string: --connection \"Host=…;Database=…\".");
+            throw new ArgumentException($"A cluster client needs a connection string: --connection \"Host=…;Database=…\", --connection-file FILE, or {FinsamConfiguration.ConnectionVariable}.");
         var connectionString = options.ConnectionString;
 
         client.Configure<ClusterOptions>(o =>

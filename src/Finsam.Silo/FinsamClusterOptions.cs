@@ -25,8 +25,17 @@ public sealed class FinsamClusterOptions
     /// <summary><c>embedded</c> (default) or <c>postgres</c>.</summary>
     public ClusterMode Mode { get; set; } = ClusterMode.Embedded;
 
-    /// <summary>Npgsql connection string; required in <see cref="ClusterMode.Postgres"/>.</summary>
+    /// <summary>
+    /// Npgsql connection string; required in <see cref="ClusterMode.Postgres"/>. Also from the environment
+    /// variable <c>FINSAM_CONNECTION</c> or from <see cref="ConnectionFile"/>. Never logged whole.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>File holding the connection string (<c>--connection-file</c>, <c>FINSAM_CONNECTION_FILE</c>), so it stays out of shell history and <c>ps</c>.</summary>
+    public string? ConnectionFile { get; set; }
+
+    /// <summary>File holding just the password, added to the connection string (<c>--password-file</c>, e.g. a container secret).</summary>
+    public string? PasswordFile { get; set; }
 
     /// <summary>Orleans ClusterId: silos with the same id form one cluster.</summary>
     public string ClusterId { get; set; } = DefaultId;
@@ -57,26 +66,11 @@ public sealed class FinsamClusterOptions
     public string EffectiveSiloName =>
         string.IsNullOrWhiteSpace(SiloName) ? $"finsam-{Environment.MachineName}-{SiloPort}" : SiloName;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every bad setting (<see cref="ClusterOptionsValidator"/>).</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(ClusterId))
-            throw new ArgumentException("Cluster:ClusterId (--cluster-id) must not be empty.");
-        if (string.IsNullOrWhiteSpace(ServiceId))
-            throw new ArgumentException("Cluster:ServiceId (--service-id) must not be empty.");
-        if (SiloPort is < 0 or > 65535)
-            throw new ArgumentException($"Cluster:SiloPort (--silo-port) {SiloPort} is not a TCP port.");
-        if (GatewayPort is < 0 or > 65535)
-            throw new ArgumentException($"Cluster:GatewayPort (--gateway-port) {GatewayPort} is not a TCP port.");
-        if (!System.Net.IPAddress.TryParse(AdvertisedIp, out _))
-            throw new ArgumentException($"Cluster:AdvertisedIp (--advertised-ip) '{AdvertisedIp}' is not an IP address.");
-        if (Mode == ClusterMode.Postgres)
-        {
-            if (string.IsNullOrWhiteSpace(ConnectionString))
-                throw new ArgumentException("--cluster postgres needs a connection string: --connection \"Host=…;Database=…\" (or FINSAM_Cluster__ConnectionString).");
-            if (SiloPort == 0)
-                throw new ArgumentException("--cluster postgres needs a fixed --silo-port (0 is only for embedded silos).");
-        }
+        var result = new ClusterOptionsValidator().Validate(null, this);
+        if (result.Failed) throw new ArgumentException(string.Join(" ", result.Failures ?? [result.FailureMessage]));
     }
 }
 

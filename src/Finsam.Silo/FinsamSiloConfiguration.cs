@@ -77,11 +77,7 @@ public static class FinsamSiloConfiguration
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;
         });
-        silo.AddAdoNetGrainStorage(RunsStorage, o =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-        });
+        silo.AddFinsamRunsStorage(connectionString);
         silo.AddActivityPropagation();
         silo.Services.AddFinsamGrainServices();
         return silo;

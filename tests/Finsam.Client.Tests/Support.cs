@@ -41,9 +41,8 @@ public sealed class Cli
             Out = new AnsiConsoleOutput(_out),
         });
         console.Profile.Width = 200;
-        // Parse errors go to the invocation's error writer: capture them too.
-        return await Program.Build(console, () => new Running.InProcessBackend()).Parse(args)
-            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = _out, Error = _out });
+        // As Main runs it: parse errors and failures become one line and an exit code; help goes to _out too.
+        return await Program.InvokeAsync(console, Running.BackendOptions.Fixed(() => new Running.InProcessBackend()), args, _out);
     }
 }
 

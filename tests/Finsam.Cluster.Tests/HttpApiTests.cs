@@ -183,6 +183,12 @@ public sealed class HttpApiTests(WebHostFixture web) : IClassFixture<WebHostFixt
         var page = await Http.GetStringAsync("");
         Assert.Contains("lang=\"sv\"", page, StringComparison.Ordinal);
         Assert.Contains("/app.js", page, StringComparison.Ordinal);
+        foreach (var (asset, type) in new[] { ("app.js", "text/javascript"), ("app.css", "text/css"), ("", "text/html") })
+        {
+            using var response = await Http.GetAsync(asset);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal($"{type}; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        }
     }
 }
 

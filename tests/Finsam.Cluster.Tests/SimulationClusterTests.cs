@@ -20,11 +20,7 @@ public sealed class FinsamTestSilo : ISiloConfigurator
         if (string.IsNullOrEmpty(connection))
             silo.AddMemoryGrainStorage(FinsamSiloConfiguration.RunsStorage);
         else
-            silo.AddAdoNetGrainStorage(FinsamSiloConfiguration.RunsStorage, o =>
-            {
-                o.Invariant = FinsamSiloConfiguration.NpgsqlInvariant;
-                o.ConnectionString = connection;
-            });
+            silo.AddFinsamRunsStorage(connection);
         silo.Services.AddFinsamGrainServices();
         silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, SiloLog>();
     }

@@ -59,10 +59,11 @@ public class ComparisonTests
         Assert.Equal(Better.Lower, net.Better);
         Assert.Equal(1 / 3.0, net.Values[1].ProbabilityBetter!.Value, 5);
         Assert.Equal(0, net.Values[1].Difference!.Mean);
-        // Contributions are equal in every replicate: difference exactly zero, nobody better.
+        // Contributions are equal in every replicate: difference exactly zero, so no probability to report.
         var contribution = fk.Measures.Single(m => m.Key == "contribution");
         Assert.Equal(Stat.Zero, contribution.Values[1].Difference);
-        Assert.Equal(0, contribution.Values[1].ProbabilityBetter);
+        Assert.Null(contribution.Values[1].ProbabilityBetter);
+        Assert.Null(contribution.Values[1].ProbabilityHigher);
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public class ComparisonTests
     }
 
     [Fact]
-    public async Task Identical_alternatives_differ_by_exactly_zero_and_never_beat_each_other()
+    public async Task Identical_alternatives_differ_by_exactly_zero_and_show_no_probability_of_being_better()
     {
         var scenario = ScenarioLoader.Load(Path.Combine(Repo.Scenarios, "example-forbund.yaml"));
         var options = new RunOptions { Replicates = 12 };
@@ -86,9 +87,9 @@ public class ComparisonTests
             var v = f.Values[1];
             if (v.Pairs == 0) return;
             Assert.Equal(Stat.Zero, v.Difference);
-            Assert.Equal(0, v.ProbabilityHigher);
-            Assert.Equal(0, v.ProbabilityLower);
-            if (f.Better != Better.Neither) Assert.Equal(0, v.ProbabilityBetter);
+            Assert.Null(v.ProbabilityHigher);
+            Assert.Null(v.ProbabilityLower);
+            Assert.Null(v.ProbabilityBetter);
         });
         Assert.Equal(5, result.Parties.Count);
     }

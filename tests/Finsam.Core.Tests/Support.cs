@@ -100,7 +100,8 @@ public static class CommandLine
             Interactive = Spectre.Console.InteractionSupport.No,
         });
         console.Profile.Width = 400;
-        var exit = Finsam.Client.Program.Build(console, () => new Finsam.Client.Running.InProcessBackend()).Parse(args).InvokeAsync().GetAwaiter().GetResult();
+        var exit = Finsam.Client.Program.InvokeAsync(console, Finsam.Client.Running.BackendOptions.Fixed(() => new Finsam.Client.Running.InProcessBackend()), args, output)
+            .GetAwaiter().GetResult();
         return (exit, output.ToString());
     }
 }

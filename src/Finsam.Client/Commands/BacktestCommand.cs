@@ -19,8 +19,11 @@ public static class BacktestCommand
     public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
         var file = CommonOptions.ScenarioFile();
+        file.Arity = ArgumentArity.ZeroOrOne;   // not needed with --library
+        var library = LibraryBacktestCommand.LibraryOption();
+        var insatsOut = LibraryBacktestCommand.InsatsOutOption();
         var variant = CommonOptions.Variant();
-        var replicates = new Option<int>("--replicates", "-n") { Description = "Replicates per held-out forecast.", DefaultValueFactory = _ => 200 };
+        var replicates = new Option<int>("--replicates", "-n") { Description = "Replicates per held-out forecast.", DefaultValueFactory = _ => 200, CustomParser = r => CommonOptions.ParseCount(r, Core.Loading.WorkBudget.MaxReplicates) ?? 0 };
         var seed = CommonOptions.Seed();
         var strength = new Option<double>("--prior-strength")
         {
@@ -33,12 +36,19 @@ public static class BacktestCommand
             "start → exit model on the others, forecast the held-out one through the engine and score it (total variation distance, " +
             "log score, 90 % interval coverage) against exit = start, the pooled exits of the others, and its own stated goal.")
         {
-            file, variant, replicates, seed, strength, markdown,
+            file, variant, replicates, seed, strength, markdown, library, insatsOut,
         };
         backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(file)!;
+            OutputCheck.ForFile(parse.GetValue(markdown), "--markdown");
+            if (parse.GetValue(library) is { } evidence)
+                return await LibraryBacktestCommand.RunAsync(console, evidence, parse.GetValue(insatsOut), parse.GetValue(seed), parse.GetValue(markdown), ct);
+            if (parse.GetValue(file) is not { } path)
+            {
+                console.MarkupLine("[red]error[/]: give a scenario FILE, or --library EVIDENCE for the evidence-library backtest");
+                return ValidateCommand.InvalidScenario;
+            }
             var (read, missing) = CommonOptions.ReadSource(path, null);
             if (missing is not null)
             {
@@ -55,7 +65,7 @@ public static class BacktestCommand
                 DiagnosticPrinter.Write(console, e.Diagnostics, read);
                 return ValidateCommand.InvalidScenario;
             }
-            await using var runner = backends.Create(parse);
+            await using var runner = backends.CreateForAnalysis(parse);
             var options = new BacktestOptions
             {
                 Runner = runner,

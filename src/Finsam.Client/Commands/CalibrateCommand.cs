@@ -23,10 +23,11 @@ public static class CalibrateCommand
         {
             Description = "Replicates per evaluation (the same seed each time: common random numbers).",
             DefaultValueFactory = _ => 100,
+            CustomParser = r => CommonOptions.ParseCount(r, Core.Loading.WorkBudget.MaxReplicates) ?? 0,
         };
         var seed = CommonOptions.Seed();
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the overlay with the fitted values to this file (else it is printed)." };
-        var iterations = new Option<int>("--max-iterations") { Description = "Nelder–Mead iterations per insats and sweep.", DefaultValueFactory = _ => 120 };
+        var iterations = new Option<int>("--max-iterations") { Description = "Nelder–Mead iterations per insats and sweep.", DefaultValueFactory = _ => 120, CustomParser = r => CommonOptions.ParseCount(r, 100_000) ?? 0 };
         var cmd = new Command("calibrate",
             "Fit a scenario's uncertain parameters to its recorded results: exit mixes by a Dirichlet–multinomial update, " +
             "exit models by MAP–EM, duration means, dropout and referral rates by Nelder–Mead with common random numbers. " +
@@ -37,6 +38,7 @@ public static class CalibrateCommand
         backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFile(parse.GetValue(output));
             var path = parse.GetValue(file)!;
             var (read, missing) = CommonOptions.ReadSource(path, null);
             if (missing is not null)
@@ -67,7 +69,7 @@ public static class CalibrateCommand
             var baseRef = outFile is null ? Path.GetFileName(path.FullName)
                 : Path.GetRelativePath(Path.GetDirectoryName(outFile.FullName)!, path.FullName).Replace('\\', '/');
             var s = parse.GetValue(seed) ?? scenarioSeed;
-            await using var runner = backends.Create(parse);
+            await using var runner = backends.CreateForAnalysis(parse);
             var options = new CalibrationOptions
             {
                 Runner = runner,

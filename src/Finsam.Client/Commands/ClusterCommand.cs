@@ -10,13 +10,12 @@ public static class ClusterCommand
 {
     public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
-        var status = new Command("status", "List the active silos of a running PostgreSQL cluster.")
-        {
-            backends.Connection, backends.ClusterId,
-        };
+        var status = new Command("status", "List the active silos of a running PostgreSQL cluster.");
+        backends.AddConnectionTo(status);
         status.SetAction(async (parse, ct) =>
         {
             await using var backend = OrleansBackend.Cluster(backends.ClusterOptions(parse));
+            await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
             var client = await backend.ConnectAsync(ct);
             var s = await client.GetGrain<IClusterStatusGrain>(0).GetStatusAsync();
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Cluster {Markup.Escape(s.ClusterId)}[/]");

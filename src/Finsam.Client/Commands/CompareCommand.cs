@@ -42,6 +42,7 @@ public static class CompareCommand
         backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFolder(parse.GetValue(outDir));
             var a = parse.GetValue(fileA)!;
             var b = parse.GetValue(fileB);
             var plan = Plan(console, a, b, parse.GetValue(variants));

@@ -30,12 +30,13 @@ public static class ReportCommand
         };
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFile(parse.GetValue(output));
             var folder = parse.GetValue(dir)!;
             var json = Path.Combine(folder.FullName, "result.json");
             if (!File.Exists(json))
             {
                 console.MarkupLineInterpolated($"[red]error[/]: {Path.Combine(folder.ToString(), "result.json")} not found; write one with 'finsam run FILE --out {folder}'.");
-                return 1;
+                return ExitCodes.BadInput;
             }
             RunSummary summary;
             try
@@ -45,7 +46,7 @@ public static class ReportCommand
             catch (System.Text.Json.JsonException e)
             {
                 console.MarkupLineInterpolated($"[red]error[/]: {json} is not a Finsam result: {e.Message}");
-                return 1;
+                return ExitCodes.BadInput;
             }
             catch (OperationCanceledException)
             {
@@ -83,7 +84,7 @@ public static class ReportCommand
 
     private static void CheckLanguage(OptionResult r)
     {
-        var v = r.GetValueOrDefault<string>();
+        var v = CommonOptions.ValueOrNull<string>(r);
         if (v is not null && v.Trim().ToLowerInvariant() is not ("sv" or "en" or "sv-se" or "en-gb" or "en-us"))
             r.AddError($"--lang must be sv or en, not '{v}'");
     }

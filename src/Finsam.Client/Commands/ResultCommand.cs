@@ -14,11 +14,14 @@ public static class ResultCommand
         var outDir = CommonOptions.Out();
         var cmd = new Command("result", "Show (and with --out write) the stored result of a run on a PostgreSQL cluster.")
         {
-            id, outDir, backends.Connection, backends.ClusterId,
+            id, outDir,
         };
+        backends.AddConnectionTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFolder(parse.GetValue(outDir));
             await using var backend = OrleansBackend.Cluster(backends.ClusterOptions(parse));
+            await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
             try
             {
                 var summary = await backend.FetchAsync(parse.GetValue(id)!, ct);

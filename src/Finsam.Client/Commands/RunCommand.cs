@@ -54,6 +54,10 @@ public static class RunCommand
             }
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
+            // Refuse before any work starts: a run over the budget, or results that could not be written at the end.
+            if (WorkBudget.CheckRun(scenario, total) is { } over) throw new UsageException(over);
+            OutputCheck.ForFolder(parse.GetValue(outDir));
+            if (backends.Mode(parse) == "postgres") await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
             await using var runner = backends.Create(parse);
             try
             {
@@ -69,7 +73,7 @@ public static class RunCommand
                     ? $" ({s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s inside the silos)" : "";
                 console.MarkupLineInterpolated($"[grey]{total} replicates in {elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s on the {runner.Description}{inCluster}.[/]");
                 WriteResults(console, summary, parse.GetValue(outDir));
-                if (outcome.RunId is { } id && parse.GetValue(backends.Cluster) == "postgres")
+                if (outcome.RunId is { } id && backends.Mode(parse) == "postgres")
                     console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");
                 if (parse.GetValue(report) && parse.GetValue(outDir) is { } dir)
                     return await ReportCommand.Write(console, summary, Path.Combine(dir.FullName, "report.html"), Finsam.Report.ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);
@@ -79,6 +83,11 @@ public static class RunCommand
             {
                 console.MarkupLine("[yellow]Cancelled.[/] Nothing was written.");
                 return 130;
+            }
+            catch (Finsam.Grains.Runs.RunIdInUseException e)
+            {
+                console.MarkupLineInterpolated($"[red]Refused:[/] {e.Message}. Nothing was run or written.");
+                return ValidateCommand.InvalidScenario;
             }
             catch (InvalidOperationException e)
             {

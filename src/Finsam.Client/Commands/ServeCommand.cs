@@ -39,7 +39,7 @@ public static class ServeCommand
                 return 2;
             }
             await using var app = await WebHostFactory.StartEmbeddedAsync(http,
-                new FinsamTelemetryOptions { Exporter = parse.GetValue(backends.Telemetry), OtlpEndpoint = parse.GetValue(backends.OtlpEndpoint) }, ct);
+                backends.TelemetryOptions(parse), ct);
             console.MarkupLineInterpolated($"Finsam is at [bold]http://{http.Bind}:{http.Port}/[/] (API: /api, OpenAPI: /openapi/v1.json). Ctrl-C stops it.");
             try
             {

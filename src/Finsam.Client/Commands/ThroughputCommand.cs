@@ -26,13 +26,13 @@ public static class ThroughputCommand
         var capacity = new Option<int?>("--capacity", "-c")
         {
             Description = "What if the insats had this many places every month it runs (whatever its budget buys; money is booked as the scenario says).",
-            Validators = { r => { if (r.GetValueOrDefault<int?>() is < 0) r.AddError("--capacity must be 0 or more places"); } },
+            Validators = { r => { if (CommonOptions.ValueOrNull<int?>(r) is < 0) r.AddError("--capacity must be 0 or more places"); } },
         };
         var maxWait = new Option<double?>("--max-wait", "-w")
         {
             Description = "Also find the smallest number of places that keeps the 90th percentile of the wait at or under this many months " +
                           "(every capacity tried with the same seed).",
-            Validators = { r => { if (r.GetValueOrDefault<double?>() is < 0) r.AddError("--max-wait must be 0 or more months"); } },
+            Validators = { r => { if (CommonOptions.ValueOrNull<double?>(r) is < 0) r.AddError("--max-wait must be 0 or more months"); } },
         };
         var from = new Option<string?>("--from") { Description = "First month (YYYY-MM) of the window the monthly averages cover (default: the horizon's start).", Validators = { Month } };
         var to = new Option<string?>("--to") { Description = "Last month (YYYY-MM) of the window (default: the horizon's end).", Validators = { Month } };
@@ -49,6 +49,7 @@ public static class ThroughputCommand
         backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
+            OutputCheck.ForFolder(parse.GetValue(outDir));
             var path = parse.GetValue(file)!;
             var (source, problems) = ValidateCommand.Check(path.FullName, path.ToString());
             if (problems.Count > 0) { DiagnosticPrinter.Write(console, problems, source); return ValidateCommand.InvalidScenario; }
@@ -73,7 +74,7 @@ public static class ThroughputCommand
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
             var places = parse.GetValue(capacity);
-            await using var runner = backends.Create(parse);
+            await using var runner = backends.CreateForAnalysis(parse);
             try
             {
                 var result = await ProgressBars.Run(console, add =>
@@ -158,6 +159,6 @@ public static class ThroughputCommand
 
     private static void Month(OptionResult r)
     {
-        if (r.GetValueOrDefault<string?>() is { } v && !YearMonth.TryParse(v, out _)) r.AddError($"{r.Option.Name} must be a month as YYYY-MM, not '{v}'");
+        if (CommonOptions.ValueOrNull<string?>(r) is { } v && !YearMonth.TryParse(v, out _)) r.AddError($"{r.Option.Name} must be a month as YYYY-MM, not '{v}'");
     }
 }

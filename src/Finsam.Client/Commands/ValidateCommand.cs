@@ -14,12 +14,14 @@ public static class ValidateCommand
     {
         var file = CommonOptions.ScenarioFile();
         var overlay = CommonOptions.Overlay();
-        var cmd = new Command("validate", "Check a scenario file and every variant in it (with --overlay, the overlay applied to each). Lists every problem with file, line, column and field; exit code 2 when there is any.")
+        var cmd = new Command("validate", "Check a scenario file and every variant in it, or an evidence file or folder (docs/evidence-format.md) (with --overlay, the overlay applied to each). Lists every problem with file, line, column and field; exit code 2 when there is any.")
         {
             file, overlay,
         };
         cmd.SetAction(parse =>
         {
+            // An evidence file or folder (docs/evidence-format.md) is checked by the evidence loader.
+            if (EvidenceCheck.IsEvidence(parse.GetValue(file)!.ToString())) return EvidenceCheck.Validate(console, parse.GetValue(file)!.ToString());
             var (source, missing) = CommonOptions.ReadSource(parse.GetValue(file)!, parse.GetValue(overlay));
             var problems = missing is not null ? [missing] : ScenarioLoader.Validate(source!);
             if (problems.Count > 0)

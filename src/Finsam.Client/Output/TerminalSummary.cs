@@ -44,6 +44,8 @@ public static class TerminalSummary
             parties.AddRow($"[grey]{Markup.Escape(p.Name)}[/]", "", "", Format.Mean(p.Paid, "SEK"), Format.Mean(p.CounterfactualPaid, "SEK"), Format.Mean(p.Difference, "SEK"), "");
         console.Write(parties);
         console.MarkupLine("[grey]Difference = ersättning paid minus what the same people would have been paid without the förbund's insatser (negative = saved). Net = contribution + in kind + difference.[/]");
+        console.WriteLine();
+        BoardTables.Write(console, s);
 
         if (s.Recorded is { } rec)
         {
@@ -53,17 +55,25 @@ public static class TerminalSummary
             {
                 if (c.Categories is null)
                 {
-                    t.AddRow(Markup.Escape(c.Id), Markup.Escape(c.Quantity), Format.Count(c.Observed ?? 0), Format.Count(c.Forecast!.Mean), Format.Interval(c.Forecast, "people"), Inside(c.Inside));
+                    var quantity = Markup.Escape(c.Quantity + (c.Subgroup is { } sg1 ? $" ({sg1})" : ""));
+                    if (c.Quantity == "mean_stay")
+                        t.AddRow(Markup.Escape(c.Id), quantity, Format.Value(c.Observed ?? 0, "months"), Format.Value(c.Forecast!.Mean, "months"), Format.Interval(c.Forecast, "months"), Inside(c.Inside));
+                    else
+                        t.AddRow(Markup.Escape(c.Id), quantity, Format.Count(c.Observed ?? 0), Format.Count(c.Forecast!.Mean), Format.Interval(c.Forecast, "people"), Inside(c.Inside));
                     continue;
                 }
                 foreach (var k in c.Categories)
                     t.AddRow(Markup.Escape(c.Id), Markup.Escape(k.Category), Format.Value(k.ObservedShare, "share"), Format.Value(k.ForecastShare.Mean, "share"),
-                        Format.Interval(k.ForecastShare, "share"), Inside(k.Inside));
+                        Format.Interval(k.ForecastShare, "share"), k.NotCounted is null ? Inside(k.Inside) : "[grey]not counted[/]");
                 t.AddRow("", $"[grey]TVD {c.TotalVariationDistance:0.000} · G {(c.GStatistic is { } g ? g.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "∞")} (df {c.DegreesOfFreedom}, p {c.PValue:0.000})[/]", "", "", "", "");
+                if (c.Subgroup is not null || c.NotAccounted is not null)
+                    t.AddRow("", $"[grey]{Markup.Escape(string.Join(" · ", new[] { c.Quantity + (c.Subgroup is { } sg ? $", only {sg}" : ""), c.NotAccounted is { } u ? $"{Format.Count(u)} not accounted for (Okänt), left out of both sides" : null }.OfType<string>()))}[/]", "", "", "", "");
             }
             console.Write(t);
             var verdict = rec.Coverage >= 0.8 ? "green" : "red";
             console.MarkupLine($"Interval coverage: [{verdict}]{rec.Inside} of {rec.Total} ({rec.Coverage * 100:0} %)[/] of recorded values lie inside the 90 % forecast interval.");
+            if (rec.Checks.Any(c => c.Categories?.Any(k => k.NotCounted is not null) == true))
+                console.MarkupLine("[grey]Categories with nothing recorded and nothing forecast (median 0) are shown but not counted.[/]");
             foreach (var c in rec.Checks.Where(c => !c.Inside))
                 console.MarkupLineInterpolated($"[red]Outside:[/] {c.Id} ({c.Source})");
         }

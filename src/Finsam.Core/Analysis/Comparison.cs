@@ -27,8 +27,8 @@ public sealed record FigureComparison(string Key, string Label, string Unit, Bet
 /// <summary>
 /// One alternative's value of a figure (mean and 90 % interval over replicates) and, for every alternative
 /// after the first, the paired difference against the first and how often it came out higher, lower or
-/// better. Probabilities count strict wins over the <see cref="Pairs"/> replicates where both have a value,
-/// so identical alternatives give 0 and ties count for neither side.
+/// better. Probabilities count strict wins over the <see cref="Pairs"/> replicates where both have a value;
+/// ties count for neither side, and when every pair ties (the difference is exactly zero) they are null.
 /// </summary>
 public sealed record FigureValue(
     string Alternative, Stat? Value, Stat? Difference,
@@ -68,6 +68,14 @@ public static class Comparison
 
     public static Better DirectionOf(string key) => Directions.GetValueOrDefault(key, Better.Neither);
 
+    /// <summary>More net gain is better for every sector; a shorter payback and a lower cost per person are better; spending has no direction.</summary>
+    public static Better EconomicsDirection(string key) => key switch
+    {
+        "forbund_spend" => Better.Neither,
+        "payback_months" or "cost_per_work_or_studies" => Better.Lower,
+        _ => Better.Higher,
+    };
+
     /// <summary>The party measures compared, in order: key, label, how to read it from one replicate.</summary>
     public static readonly IReadOnlyList<(string Key, string Label, Func<PartyFigures, double> Pick, Func<PartySummary, Stat> Summary)> PartyMeasures =
     [
@@ -96,6 +104,12 @@ public static class Comparison
             a => a.Summary.Headline.FirstOrDefault(x => x.Key == h.Key)?.Value,
             r => r.Figures.GetValueOrDefault(h.Key))).ToList();
 
+        // The socio-economic account's figures, when every alternative has one (paired by replicate like the headline).
+        if (alternatives.All(a => a.Summary.Economics is not null))
+            figures.AddRange(Economics.SocioEconomics.FigureDefinitions.Select(d => Figure(d.Key, d.Label, d.Unit, EconomicsDirection(d.Key), alternatives,
+                a => Economics.SocioEconomics.StatOf(a.Summary.Economics!, d.Key),
+                r => r.Figures.GetValueOrDefault(d.Key), s => s.Economics!.Replicates)));
+
         var partyIds = alternatives.SelectMany(a => a.Summary.Parties.Select(p => p.Id)).Distinct(StringComparer.Ordinal).ToList();
         var parties = partyIds.Select(id =>
         {
@@ -112,9 +126,10 @@ public static class Comparison
     }
 
     private static FigureComparison Figure(string key, string label, string unit, Better better, IReadOnlyList<Alternative> alternatives,
-        Func<Alternative, Stat?> summary, Func<ReplicateFigures, double?> perReplicate)
+        Func<Alternative, Stat?> summary, Func<ReplicateFigures, double?> perReplicate, Func<RunSummary, IReadOnlyList<ReplicateFigures>>? rows = null)
     {
-        var reference = ByReplicate(alternatives[0].Summary, perReplicate);
+        rows ??= s => s.Replicates;
+        var reference = ByReplicate(rows(alternatives[0].Summary), perReplicate);
         var values = new List<FigureValue>();
         for (var k = 0; k < alternatives.Count; k++)
         {
@@ -124,7 +139,7 @@ public static class Comparison
                 values.Add(new FigureValue(alt.Name, summary(alt), null, null, null, null, reference.Count));
                 continue;
             }
-            var mine = ByReplicate(alt.Summary, perReplicate);
+            var mine = ByReplicate(rows(alt.Summary), perReplicate);
             var diffs = new List<double>();
             int higher = 0, lower = 0;
             foreach (var (rep, v) in mine)
@@ -136,8 +151,11 @@ public static class Comparison
                 else if (d < 0) lower++;
             }
             var n = diffs.Count;
-            double? pHigher = n == 0 ? null : Stat.Round(higher / (double)n);
-            double? pLower = n == 0 ? null : Stat.Round(lower / (double)n);
+            // Every pair tied (the alternative did not change this figure): there is no chance to be better or
+            // worse to report, so the probabilities are absent rather than a misleading "0 %".
+            var allTied = n > 0 && higher == 0 && lower == 0;
+            double? pHigher = n == 0 || allTied ? null : Stat.Round(higher / (double)n);
+            double? pLower = n == 0 || allTied ? null : Stat.Round(lower / (double)n);
             var pBetter = better switch { Better.Higher => pHigher, Better.Lower => pLower, _ => null };
             values.Add(new FigureValue(alt.Name, summary(alt), Stat.Of(diffs), pHigher, pLower, pBetter, n));
         }
@@ -145,10 +163,10 @@ public static class Comparison
     }
 
     /// <summary>Finite per-replicate values of a figure, keyed by replicate number.</summary>
-    private static Dictionary<int, double> ByReplicate(RunSummary s, Func<ReplicateFigures, double?> pick)
+    private static Dictionary<int, double> ByReplicate(IReadOnlyList<ReplicateFigures> replicates, Func<ReplicateFigures, double?> pick)
     {
         var map = new Dictionary<int, double>();
-        foreach (var r in s.Replicates)
+        foreach (var r in replicates)
             if (pick(r) is { } v && double.IsFinite(v)) map[r.Replicate] = v;
         return map;
     }

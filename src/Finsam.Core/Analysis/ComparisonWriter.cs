@@ -22,7 +22,7 @@ public static class ComparisonWriter
             "mean", "p5", "p50", "p95", "difference_mean", "difference_p5", "difference_p50", "difference_p95",
             "p_higher", "p_lower", "p_better", "pairs",
         ];
-        sb.Append(string.Join(',', header)).Append('\n');
+        CsvWriter.AppendRow(sb, header);
         void Rows(string section, string party, FigureComparison f)
         {
             foreach (var v in f.Values)
@@ -34,7 +34,7 @@ public static class ComparisonWriter
                     Num(v.Difference?.Mean), Num(v.Difference?.P5), Num(v.Difference?.P50), Num(v.Difference?.P95),
                     Num(v.ProbabilityHigher), Num(v.ProbabilityLower), Num(v.ProbabilityBetter), v.Pairs.ToString(CultureInfo.InvariantCulture),
                 ];
-                sb.Append(string.Join(',', row.Select(Quote))).Append('\n');
+                CsvWriter.AppendRow(sb, row);
             }
         }
         foreach (var f in c.Figures) Rows("headline", "", f);
@@ -66,8 +66,5 @@ public static class ComparisonWriter
         }
     }
 
-    private static string Num(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    private static string Quote(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+    private static string Num(double? v) => CsvWriter.Number(v);
 }

@@ -100,7 +100,7 @@ public static class Backtest
         var occupations = s.Occupations.Select(o => o.Id).ToArray();
         double[] Over(IReadOnlyDictionary<string, double> counts) => occupations.Select(o => counts.GetValueOrDefault(o)).ToArray();
         RecordedResult? Longest(string insats, RecordedQuantity q) => s.Recorded
-            .Where(r => r.Insats == insats && r.Quantity == q)
+            .Where(r => r.Insats == insats && r.Quantity == q && r.IsPlain)
             .OrderByDescending(r => YearMonth.MonthsBetween(r.From, r.To)).ThenBy(r => r.Id, StringComparer.Ordinal).FirstOrDefault();
         var cases = new List<Case>();
         foreach (var ins in s.Insatser.Where(i => i.Kind == InsatsKind.Individual))

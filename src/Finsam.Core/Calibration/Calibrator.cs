@@ -227,7 +227,7 @@ public static class Calibrator
     /// <summary>The recorded exit counts of an insats with the unplanned exits to dropout.to taken out, and how that was done.</summary>
     private static (Dictionary<string, double> Counts, List<string> Notes, bool Exact, bool UsedRecordedUnplanned)? PlannedExits(Scenario s, Insats ins, RunResult run)
     {
-        var records = s.Recorded.Where(r => r.Insats == ins.Id && r.Quantity == RecordedQuantity.ExitOccupation)
+        var records = s.Recorded.Where(r => r.Insats == ins.Id && r.Quantity == RecordedQuantity.ExitOccupation && r.IsPlain)
             .OrderByDescending(r => YearMonth.MonthsBetween(r.From, r.To)).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         if (records.Count == 0) return null;
         // Overlapping periods would count the same people twice: keep the longest, then any that do not overlap.
@@ -316,14 +316,14 @@ public static class Calibrator
                 if (PlannedExits(s, ins, run) is not var (counts, exitNotes, _, _)) continue;
                 var exits = occupations.Select(o => counts.GetValueOrDefault(o)).ToArray();
                 var start = new double[rows.Count];
-                var startRecord = s.Recorded.Where(r => r.Insats == ins.Id && r.Quantity == RecordedQuantity.StartOccupation)
+                var startRecord = s.Recorded.Where(r => r.Insats == ins.Id && r.Quantity == RecordedQuantity.StartOccupation && r.IsPlain)
                     .OrderByDescending(r => YearMonth.MonthsBetween(r.From, r.To)).FirstOrDefault();
                 if (startRecord is not null)
                     foreach (var (o, n) in startRecord.Counts!) start[RowOf(o)] += n;
                 else
                 {
                     // No recorded start: the model's own forecast of who was admitted.
-                    var exitRecord = s.Recorded.First(r => r.Insats == ins.Id && r.Quantity == RecordedQuantity.ExitOccupation);
+                    var exitRecord = s.Recorded.First(r => r.Insats == ins.Id && r.Quantity == RecordedQuantity.ExitOccupation && r.IsPlain);
                     var forecast = run.Replicates.Select(r => Summariser.Forecast(exitRecord with { Quantity = RecordedQuantity.StartOccupation }, run.Index, r)).ToList();
                     for (var o = 0; o < occupations.Length; o++) start[RowOf(occupations[o])] += forecast.Average(f => f[o]);
                     notes.Add($"{ins.Id}: start occupations forecast, not recorded");

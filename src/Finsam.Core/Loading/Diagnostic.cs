@@ -7,9 +7,30 @@ public readonly record struct SourcePos(string File, int Line, int Column)
     public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}" : File;
 }
 
-/// <summary>One problem found in a scenario: where it is, which field, and what was expected.</summary>
-public sealed record Diagnostic(SourcePos Where, string Path, string Message)
+/// <summary>
+/// One problem found in a scenario: where it is, which field, and what was expected. This is the
+/// masking point of the loader: every position, path and message is passed through
+/// <see cref="PersonnummerGuard.MaskAll"/> here, so no suggestion list, echoed key or id in any
+/// diagnostic — and so no CLI line, API answer or log made from one — can carry an identity number.
+/// </summary>
+public sealed record Diagnostic
 {
+    public Diagnostic(SourcePos where, string path, string message)
+    {
+        Where = where with { File = PersonnummerGuard.MaskAll(where.File) };
+        Path = PersonnummerGuard.MaskAll(Shorten(path));
+        Message = PersonnummerGuard.MaskAll(Shorten(message));
+    }
+
+    public SourcePos Where { get; }
+    public string Path { get; }
+    public string Message { get; }
+
+    // Messages quote the user's text; a limit keeps one diagnostic one readable line.
+    private const int MaxChars = 600;
+
+    private static string Shorten(string s) => s.Length <= MaxChars ? s : s[..MaxChars] + "…";
+
     public override string ToString() =>
         string.IsNullOrEmpty(Path) ? $"{Where}: {Message}" : $"{Where}: {Path}: {Message}";
 }
@@ -17,12 +38,22 @@ public sealed record Diagnostic(SourcePos Where, string Path, string Message)
 /// <summary>Collects every problem so a user sees them all at once, not one per attempt.</summary>
 public sealed class DiagnosticBag
 {
+    /// <summary>Most problems kept: a hostile file with 100 000 of them gets the first ones, not a flood.</summary>
+    public const int MaxItems = 500;
+
     private readonly List<Diagnostic> _items = [];
 
     public IReadOnlyList<Diagnostic> Items => _items;
-    public bool HasErrors => _items.Count > 0;
+    public bool HasErrors => _items.Count > 0 || Dropped > 0;
 
-    public void Add(SourcePos where, string path, string message) => _items.Add(new Diagnostic(where, path, message));
+    /// <summary>Problems found beyond <see cref="MaxItems"/>.</summary>
+    public int Dropped { get; private set; }
+
+    public void Add(SourcePos where, string path, string message)
+    {
+        if (_items.Count < MaxItems) _items.Add(new Diagnostic(where, path, message));
+        else Dropped++;
+    }
 
     /// <summary>Diagnostics in file order, so the report reads top to bottom.</summary>
     public IReadOnlyList<Diagnostic> Sorted() =>

@@ -9,7 +9,9 @@ namespace Finsam.Core.Loading;
 public static partial class PersonnummerGuard
 {
     // 10 or 12 digits, optionally with '-' or '+' before the last four; not part of a longer number.
-    [GeneratedRegex(@"(?<![\d.,])(?<century>(19|20))?(?<yy>\d{2})(?<mm>\d{2})(?<dd>\d{2})(?<sep>[-+]?)(?<last>\d{4})(?![\d.,]|\d)", RegexOptions.CultureInvariant)]
+    // Digits joined to more digits by '.' or ',' rule out only the form without a separator (see LooksLikeIdentityNumber):
+    // "0.8507099805" is a decimal; "a.19850709-9805" and "insatser.8507099805.places" are people.
+    [GeneratedRegex(@"(?<!\d)(?<century>(19|20))?(?<yy>\d{2})(?<mm>\d{2})(?<dd>\d{2})(?<sep>[-+]?)(?<last>\d{4})(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex Candidate();
 
     public readonly record struct Finding(int Line, int Column, string Masked);
@@ -17,32 +19,42 @@ public static partial class PersonnummerGuard
     public static IReadOnlyList<Finding> Scan(string text)
     {
         var findings = new List<Finding>();
+        // Lines are counted once, forward, so a file full of numbers costs linear time.
+        int line = 1, lineStart = 0, counted = 0;
         foreach (Match m in Candidate().Matches(text))
         {
-            if (!LooksLikeIdentityNumber(m)) continue;
-            var (line, col) = LineColumn(text, m.Index);
-            findings.Add(new Finding(line, col, Mask(m.Value)));
+            if (!LooksLikeIdentityNumber(m, text)) continue;
+            for (; counted < m.Index; counted++)
+                if (text[counted] == '\n') { line++; lineStart = counted + 1; }
+            findings.Add(new Finding(line, m.Index - lineStart + 1, Mask(m.Value)));
         }
         return findings;
     }
 
     /// <summary>Replaces every identity number in a line by its masked form (for echoing source lines).</summary>
     public static string MaskAll(string text) =>
-        Candidate().Replace(text, m => LooksLikeIdentityNumber(m) ? Mask(m.Value) : m.Value);
+        Candidate().Replace(text, m => LooksLikeIdentityNumber(m, text) ? Mask(m.Value) : m.Value);
 
-    private static bool LooksLikeIdentityNumber(Match m)
+    private static bool LooksLikeIdentityNumber(Match m, string text)
     {
+        var hasSeparator = m.Groups["sep"].Value.Length > 0;
+        var end = m.Index + m.Length;
+        if (!hasSeparator && (PartOfDecimal(text, m.Index - 1, -1) || PartOfDecimal(text, end, +1)))
+            return false;
         var mm = int.Parse(m.Groups["mm"].Value);
         var dd = int.Parse(m.Groups["dd"].Value);
         if (mm is < 1 or > 12) return false;
         // Samordningsnummer add 60 to the day.
         var day = dd > 60 ? dd - 60 : dd;
         if (day is < 1 or > 31) return false;
-        var hasSeparator = m.Groups["sep"].Value.Length > 0;
         // With a separator the shape alone identifies a person, even with a mistyped check digit.
         // Without one, demand a valid Luhn check digit so ordinary large numbers pass.
         return hasSeparator || LuhnValid(m.Groups["yy"].Value + m.Groups["mm"].Value + m.Groups["dd"].Value + m.Groups["last"].Value);
     }
+
+    /// <summary>True when the character at <paramref name="at"/> is a '.' or ',' with a digit beyond it: the number goes on.</summary>
+    private static bool PartOfDecimal(string text, int at, int step) =>
+        at >= 0 && at < text.Length && text[at] is '.' or ',' && at + step >= 0 && at + step < text.Length && char.IsAsciiDigit(text[at + step]);
 
     internal static bool LuhnValid(string tenDigits)
     {
@@ -63,13 +75,5 @@ public static partial class PersonnummerGuard
         for (var i = 4; i < chars.Length; i++)
             if (char.IsDigit(chars[i])) chars[i] = '*';
         return new string(chars);
-    }
-
-    private static (int Line, int Column) LineColumn(string text, int index)
-    {
-        var line = 1; var lineStart = 0;
-        for (var i = 0; i < index; i++)
-            if (text[i] == '\n') { line++; lineStart = i + 1; }
-        return (line, index - lineStart + 1);
     }
 }

@@ -12,20 +12,61 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
     public OverlaySource? Overlay { get; init; }
 
     /// <summary>The same scenario with an overlay file read from disk.</summary>
-    public ScenarioSource WithOverlay(string path) => this with { Overlay = new OverlaySource(DisplayName(path), File.ReadAllText(path)) };
+    public ScenarioSource WithOverlay(string path) => this with { Overlay = new OverlaySource(DisplayName(path), ReadText(path, DisplayName(path))) };
 
     /// <summary>Reads a scenario file and the catalog it names (relative to the file).</summary>
+    /// <exception cref="ScenarioException">A file over the size limit or not UTF-8 text.</exception>
     public static ScenarioSource FromFile(string path)
     {
-        var text = File.ReadAllText(path);
+        var shown = DisplayName(path);
+        var text = ReadText(path, shown);
         var includes = new Dictionary<string, string>(StringComparer.Ordinal);
         var catalog = PeekCatalogPath(text);
         if (catalog is not null)
         {
             var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", catalog);
-            if (File.Exists(full)) includes[catalog] = File.ReadAllText(full);
+            if (File.Exists(full)) includes[catalog] = ReadText(full, DisplayName(full));
         }
-        return new ScenarioSource(DisplayName(path), text, includes);
+        if (Economics.EconomicsReader.PeekValuationPath(text) is { } valuation)
+        {
+            var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", valuation);
+            if (File.Exists(full)) includes[valuation] = ReadText(full, DisplayName(full));
+        }
+        return new ScenarioSource(shown, text, includes);
+    }
+
+    /// <summary>
+    /// A file's text, refused when it is over <see cref="WorkBudget.MaxFileBytes"/> (checked before reading it)
+    /// or not UTF-8 (the API refuses such bodies too; a Latin-1 'å' would otherwise become '\uFFFD' silently).
+    /// </summary>
+    /// <exception cref="ScenarioException">With the file's name and, for bad bytes, the line and column.</exception>
+    public static string ReadText(string path, string shown)
+    {
+        if (new FileInfo(path).Length > WorkBudget.MaxFileBytes)
+            throw new ScenarioException([new Diagnostic(new SourcePos(shown, 1, 1), "", $"the file is larger than {WorkBudget.MaxFileBytes / 1024} KiB; a scenario, catalog or overlay may be at most {WorkBudget.MaxFileBytes / 1024} KiB")]);
+        return DecodeUtf8(File.ReadAllBytes(path), shown);
+    }
+
+    /// <summary>UTF-8 bytes (with or without a byte-order mark) as text; anything else is refused at the first bad byte.</summary>
+    /// <exception cref="ScenarioException">Where the first byte that is not UTF-8 sits.</exception>
+    public static string DecodeUtf8(ReadOnlySpan<byte> bytes, string shown)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        var strict = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        try
+        {
+            return strict.GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            // The valid prefix gives the line and column of the first bad byte.
+            _ = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+            var prefix = System.Text.Encoding.UTF8.GetString(bytes[..read]);
+            var line = 1 + prefix.Count(c => c == '\n');
+            var column = prefix.Length - (prefix.LastIndexOf('\n') + 1) + 1;
+            throw new ScenarioException([new Diagnostic(new SourcePos(shown, line, column), "",
+                $"the file is not UTF-8 text (byte 0x{bytes[read]:X2} here); save it as UTF-8")]);
+        }
     }
 
     public static ScenarioSource FromText(string fileName, string text, IReadOnlyDictionary<string, string>? includes = null) =>
@@ -37,12 +78,12 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
         return rel.StartsWith("..", StringComparison.Ordinal) ? path : rel;
     }
 
-    /// <summary>The catalog path, if the file is readable YAML with a top-level 'catalog' key; errors surface later in the loader.</summary>
     /// <summary>The catalog path the text names, if it is readable YAML with a top-level 'catalog' key.</summary>
     public string? CatalogPath() => PeekCatalogPath(Text);
 
     private static string? PeekCatalogPath(string text)
     {
+        if (!YamlLimits.Check("", text, null)) return null;
         try
         {
             var stream = new YamlStream();

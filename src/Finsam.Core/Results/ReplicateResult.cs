@@ -41,6 +41,19 @@ public sealed class ReplicateResult
     public required int[] StartIncome { get; init; }
     public required int[] StartOccupation { get; init; }
 
+    // What recorded results in the vocabulary of reports and SUS need, counted at exit (planned exits and
+    // dropouts, as ExitOccupation). Empty unless the scenario records them (ReplicateModel.Records).
+    /// <summary>[(month * insatser + insats) * incomes + income] income state after exit.</summary>
+    public int[] ExitIncome { get; init; } = [];
+    /// <summary>[((month * insatser + insats) * incomes + at admission) * incomes + after exit].</summary>
+    public int[] IncomeTransition { get; init; } = [];
+    /// <summary>[((month * insatser + insats) * occupations + at admission) * occupations + after exit].</summary>
+    public int[] OccupationTransition { get; init; } = [];
+    /// <summary>[month * insatser + insats] months enrolled, summed over those who ended.</summary>
+    public long[] StaySum { get; init; } = [];
+    /// <summary>[(month * insatser + insats) * bands + band] those who ended by months enrolled (RecordedCategory.StayBands).</summary>
+    public int[] StayBand { get; init; } = [];
+
     // Money, SEK.
     public required double[] PayerPaid { get; init; }                 // [month * payers + payer]
     public required double[] PayerCounterfactualPaid { get; init; }
@@ -62,7 +75,7 @@ public sealed class ReplicateResult
     public long ParticipantMonths { get; set; }
 
     public static ReplicateResult Create(int replicate, int months, int incomes, int occupations, int insatser,
-        int structural, int parties, int payers, int lines, int genders) => new()
+        int structural, int parties, int payers, int lines, int genders, ExitRecords records = ExitRecords.None) => new()
     {
         Replicate = replicate, Months = months, Incomes = incomes, Occupations = occupations, Insatser = insatser,
         Structural = structural, Parties = parties, Payers = payers, Lines = lines,
@@ -80,6 +93,11 @@ public sealed class ReplicateResult
         PartyPaid = new double[months * parties], PartyCounterfactualPaid = new double[months * parties],
         LineSpend = new double[months * lines], InsatsSpend = new double[months * (insatser + structural)],
         ServedByGender = new int[genders],
+        ExitIncome = records.HasFlag(ExitRecords.Detail) ? new int[months * insatser * incomes] : [],
+        StaySum = records.HasFlag(ExitRecords.Detail) ? new long[months * insatser] : [],
+        StayBand = records.HasFlag(ExitRecords.Detail) ? new int[months * insatser * Scenarios.RecordedCategory.StayBands.Count] : [],
+        IncomeTransition = records.HasFlag(ExitRecords.IncomeTransition) ? new int[months * insatser * incomes * incomes] : [],
+        OccupationTransition = records.HasFlag(ExitRecords.OccupationTransition) ? new int[months * insatser * occupations * occupations] : [],
     };
 
     public double TotalSpend => LineSpend.Sum();
@@ -99,4 +117,15 @@ public sealed class ReplicateResult
     public MonthCube<int> StartsByOccupation => new(StartOccupation, Months, Insatser, Occupations);
     /// <summary>Admissions by wait in months, [insats, wait], the last column holding waits of the whole horizon or more.</summary>
     public Table<int> Waits => new(WaitHistogram, Insatser, Months + 1);
+}
+
+/// <summary>Which of the optional exit counts a replicate keeps: only what the scenario's recorded results compare.</summary>
+[Flags]
+public enum ExitRecords
+{
+    None = 0,
+    /// <summary>Income after exit, months enrolled (sum and bands).</summary>
+    Detail = 1,
+    IncomeTransition = 2,
+    OccupationTransition = 4,
 }

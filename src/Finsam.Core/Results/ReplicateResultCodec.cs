@@ -8,7 +8,7 @@ namespace Finsam.Core.Results;
 /// </summary>
 public static class ReplicateResultCodec
 {
-    private const int Version = 1;
+    private const int Version = 2;
 
     public static byte[] Encode(ReplicateResult r)
     {
@@ -22,6 +22,7 @@ public static class ReplicateResultCodec
             w.Write(r.ParticipantMonths);
             foreach (var a in Ints(r)) Write(w, a);
             Write(w, r.WaitSum);
+            Write(w, r.StaySum);
             foreach (var a in Doubles(r)) Write(w, a);
         }
         return stream.ToArray();
@@ -45,7 +46,9 @@ public static class ReplicateResultCodec
             Income = I(), CounterfactualIncome = I(), Occupation = I(), Referred = I(), Ineligible = I(), Capacity = I(), Occupancy = I(),
             Queue = I(), Admitted = I(), Planned = I(), Dropouts = I(), Chained = I(), GaveUp = I(), Closed = I(), WaitHistogram = I(),
             ExitOccupation = I(), StartIncome = I(), StartOccupation = I(), ServedByGender = I(),
+            ExitIncome = I(), IncomeTransition = I(), OccupationTransition = I(), StayBand = I(),
             WaitSum = Read<long>(r),
+            StaySum = Read<long>(r),
             PayerPaid = D(), PayerCounterfactualPaid = D(), PartyContribution = D(), PartyInKind = D(), PartyPaid = D(),
             PartyCounterfactualPaid = D(), LineSpend = D(), InsatsSpend = D(),
         };
@@ -56,6 +59,7 @@ public static class ReplicateResultCodec
         r.Income, r.CounterfactualIncome, r.Occupation, r.Referred, r.Ineligible, r.Capacity, r.Occupancy,
         r.Queue, r.Admitted, r.Planned, r.Dropouts, r.Chained, r.GaveUp, r.Closed, r.WaitHistogram,
         r.ExitOccupation, r.StartIncome, r.StartOccupation, r.ServedByGender,
+        r.ExitIncome, r.IncomeTransition, r.OccupationTransition, r.StayBand,
     ];
 
     private static double[][] Doubles(ReplicateResult r) =>

@@ -73,12 +73,27 @@ public static class ResultWriter
         };
         if (s.Recorded is { } rec)
             files["recorded.csv"] = Csv(["id", "quantity", "insats", "period", "category", "observed", "observed_share", "forecast_mean", "forecast_p5", "forecast_p95", "forecast_share_mean", "forecast_share_p5", "forecast_share_p95", "inside_90", "source"],
-                rec.Checks.SelectMany(c => c.Categories is null
-                    ? [[c.Id, c.Quantity, c.Insats, c.Period, "", Num(c.Observed), "", Num(c.Forecast?.Mean), Num(c.Forecast?.P5), Num(c.Forecast?.P95), "", "", "", c.Inside ? "yes" : "no", c.Source]]
-                    : c.Categories.Select(k => new[] { c.Id, c.Quantity, c.Insats, c.Period, k.Category, Num(k.ObservedCount), Num(k.ObservedShare),
-                        Num(k.ForecastCount.Mean), Num(k.ForecastCount.P5), Num(k.ForecastCount.P95), Num(k.ForecastShare.Mean), Num(k.ForecastShare.P5), Num(k.ForecastShare.P95),
-                        k.Inside ? "yes" : "no", c.Source })));
+                rec.Checks.SelectMany(RecordedRows));
+        // The board's tables (socio-economic account, sensitivity): Analysis/BoardFiles.cs.
+        foreach (var (name, header, rows) in Analysis.BoardFiles.Tables(s)) files[name] = Csv(header, rows);
         return files;
+    }
+
+    /// <summary>recorded.csv rows of one check: a subgroup is named with the quantity; Okänt is a row of its own, left out.</summary>
+    private static IEnumerable<string[]> RecordedRows(RecordedCheck c)
+    {
+        var quantity = c.Subgroup is { } sg ? $"{c.Quantity} | {sg}" : c.Quantity;
+        if (c.Categories is null)
+        {
+            yield return [c.Id, quantity, c.Insats, c.Period, "", Num(c.Observed), "", Num(c.Forecast?.Mean), Num(c.Forecast?.P5), Num(c.Forecast?.P95), "", "", "", c.Inside ? "yes" : "no", c.Source];
+            yield break;
+        }
+        foreach (var k in c.Categories)
+            yield return [c.Id, quantity, c.Insats, c.Period, k.Category, Num(k.ObservedCount), Num(k.ObservedShare),
+                Num(k.ForecastCount.Mean), Num(k.ForecastCount.P5), Num(k.ForecastCount.P95), Num(k.ForecastShare.Mean), Num(k.ForecastShare.P5), Num(k.ForecastShare.P95),
+                k.NotCounted is not null ? "not counted" : k.Inside ? "yes" : "no", c.Source];
+        if (c.NotAccounted is { } unknown)
+            yield return [c.Id, quantity, c.Insats, c.Period, Scenarios.RecordedCategory.Unknown, Num(unknown), "", "", "", "", "", "", "", "left out", c.Source];
     }
 
     public static IEnumerable<(string Name, Stat? Value)> InsatsFigures(InsatsSummary i) =>
@@ -115,13 +130,7 @@ public static class ResultWriter
         }
     }
 
-    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows)
-    {
-        var sb = new StringBuilder();
-        sb.Append(string.Join(',', header.Select(Quote))).Append('\n');
-        foreach (var r in rows) sb.Append(string.Join(',', r.Select(Quote))).Append('\n');
-        return sb.ToString();
-    }
+    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => CsvWriter.Table(header, rows);
 
     private static IEnumerable<string> Row(string a, string b, Stat? v) => new[] { a, b }.Concat(Values(v));
     private static IEnumerable<string> Row(string a, string b, string c, Stat? v) => new[] { a, b, c }.Concat(Values(v));
@@ -129,8 +138,5 @@ public static class ResultWriter
 
     private static IEnumerable<string> Values(Stat? v) => v is null ? ["", "", "", ""] : [Num(v.Mean), Num(v.P5), Num(v.P50), Num(v.P95)];
 
-    private static string Num(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    private static string Quote(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+    private static string Num(double? v) => CsvWriter.Number(v);
 }

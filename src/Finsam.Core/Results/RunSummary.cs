@@ -14,7 +14,14 @@ public sealed record RunSummary(
     IReadOnlyList<LineSummary> BudgetLines,
     MonthlySeries Monthly,
     RecordedSummary? Recorded,
-    IReadOnlyList<ReplicateFigures> Replicates);
+    IReadOnlyList<ReplicateFigures> Replicates)
+{
+    /// <summary>The socio-economic account (Finsam.Core.Economics), when the scenario has an <c>economics:</c> section.</summary>
+    public Economics.SocioEconomicAccount? Economics { get; init; }
+
+    /// <summary>Which uncertain inputs explain the spread of the headline figures (Finsam.Core.Analysis.Sensitivity).</summary>
+    public Analysis.SensitivityResult? Sensitivity { get; init; }
+}
 
 public sealed record RunInfo(
     string Scenario, string File, string? Variant, ulong Seed, int Replicates,
@@ -67,11 +74,21 @@ public sealed record RecordedCheck(
     double? Observed, Stat? Forecast,
     IReadOnlyList<CategoryCheck>? Categories,
     double? TotalVariationDistance, double? GStatistic, int? DegreesOfFreedom, double? PValue,
-    bool Inside, string? Note);
+    bool Inside, string? Note)
+{
+    /// <summary>The start states the record is restricted to, or null for everyone.</summary>
+    public string? Subgroup { get; init; }
+    /// <summary>People the report did not account for (<c>Okänt</c>): left out of both sides, so not in <see cref="Observed"/>.</summary>
+    public double? NotAccounted { get; init; }
+}
 
 /// <summary>One category of a recorded distribution: observed count and share against the forecast's.</summary>
 public sealed record CategoryCheck(
-    string Category, double ObservedCount, double ObservedShare, Stat ForecastCount, Stat ForecastShare, bool Inside);
+    string Category, double ObservedCount, double ObservedShare, Stat ForecastCount, Stat ForecastShare, bool Inside)
+{
+    /// <summary>Why the category does not count towards coverage, or null when it counts.</summary>
+    public string? NotCounted { get; init; }
+}
 
 /// <summary>
 /// The headline figures of one replicate, and each party's money in it, for analysts and for paired

@@ -92,32 +92,9 @@ public static class Summariser
     // ------------------------------------------------------------------ recorded results
 
     /// <summary>The forecast of a recorded quantity in one replicate: a single value or counts per category.</summary>
-    public static double[] Forecast(RecordedResult rec, ScenarioIndex ix, ReplicateResult r)
-    {
-        int nI = ix.Individual.Length, nS = ix.Incomes.Length, nO = ix.Occupations.Length;
-        var i = ix.InsatsIndex(rec.Insats);
-        var from = ix.MonthOf(rec.From);
-        var to = ix.MonthOf(rec.To);
-        double SumOver(int[] a) => Enumerable.Range(from, to - from + 1).Sum(m => a[m * nI + i]);
-        double[] Categories(int[] a, int n) =>
-            Enumerable.Range(0, n).Select(c => (double)Enumerable.Range(from, to - from + 1).Sum(m => a[(m * nI + i) * n + c])).ToArray();
-        return rec.Quantity switch
-        {
-            RecordedQuantity.Admitted => [SumOver(r.Admitted)],
-            RecordedQuantity.Ended => [SumOver(r.Planned) + SumOver(r.Dropouts)],
-            RecordedQuantity.Unplanned => [SumOver(r.Dropouts)],
-            RecordedQuantity.Queue => [r.Queue[to * nI + i]],
-            RecordedQuantity.Occupancy => [r.Occupancy[to * nI + i]],
-            RecordedQuantity.ExitOccupation => Categories(r.ExitOccupation, nO),
-            RecordedQuantity.StartIncome => Categories(r.StartIncome, nS),
-            RecordedQuantity.StartOccupation => Categories(r.StartOccupation, nO),
-            _ => throw new ArgumentOutOfRangeException(nameof(rec)),
-        };
-    }
+    public static double[] Forecast(RecordedResult rec, ScenarioIndex ix, ReplicateResult r) => new RecordedForecast(rec, ix).Of(r);
 
     public static string QuantityName(RecordedQuantity q) => Keyword.Quantities.NameOf(q);
 
-    /// <summary>The recorded results against a run's forecasts.</summary>
-    public static RecordedSummary CompareRecorded(RunResult run) =>
-        Summarise(run).Recorded ?? new RecordedSummary([], 0, 0, Stat.Round(Scoring.Coverage([])));
+    public static RecordedSummary CompareRecorded(RunResult run) => RecordedComparison.Compare(run.Scenario, run.Index, run.Replicates);
 }

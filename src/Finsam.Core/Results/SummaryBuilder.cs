@@ -1,3 +1,5 @@
+using Finsam.Core.Analysis;
+using Finsam.Core.Economics;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
 
@@ -17,6 +19,8 @@ public sealed class SummaryBuilder : IDisposable
     private readonly int _figuresWidth;
     private readonly double[] _figures;   // [replicate, headline figures then party totals], for the per-replicate list
     private readonly bool[] _have;
+    private readonly double[][][] _forecasts;           // [recorded result][replicate]: what the recorded comparison needs
+    private readonly ReplicateFigures[]? _economics;    // [replicate]: the socio-economic account's per-replicate figures
 
     public SummaryBuilder(Scenario scenario, ScenarioIndex ix, long memoryBudgetBytes = 96L << 20)
     {
@@ -26,6 +30,9 @@ public sealed class SummaryBuilder : IDisposable
         _figuresWidth = Summariser.HeadlineDefinitions.Count + 5 * _layout.Parties;
         _figures = new double[scenario.Replicates * _figuresWidth];
         _have = new bool[scenario.Replicates];
+        _forecasts = new double[scenario.Recorded.Count][][];
+        for (var k = 0; k < _forecasts.Length; k++) _forecasts[k] = new double[scenario.Replicates][];
+        _economics = scenario.Economics is null ? null : new ReplicateFigures[scenario.Replicates];
     }
 
     public SummaryLayout Layout => _layout;
@@ -38,11 +45,13 @@ public sealed class SummaryBuilder : IDisposable
         if (r.Replicate < 0 || r.Replicate >= _have.Length) throw new ArgumentOutOfRangeException(nameof(r), $"replicate {r.Replicate} is not in 0…{_have.Length - 1}");
         if (_have[r.Replicate]) return false;
         _layout.Fill(r, _row);
+        var s = _layout.Scenario;
+        for (var k = 0; k < _forecasts.Length; k++) _forecasts[k][r.Replicate] = new RecordedForecast(s.Recorded[k], _layout.Ix).Of(r);
+        if (_economics is not null) _economics[r.Replicate] = SocioEconomics.ForReplicate(_layout.Ix, s.Economics!, new ReplicateLedger(r));
         return AddRow(r.Replicate, _row);
     }
 
-    /// <summary>Adds a replicate's row made elsewhere (a silo) with the same layout.</summary>
-    public bool AddRow(int replicate, ReadOnlySpan<double> row)
+    private bool AddRow(int replicate, ReadOnlySpan<double> row)
     {
         if (_have[replicate] || !_rows.Add(replicate, row)) return false;
         _have[replicate] = true;
@@ -63,16 +72,9 @@ public sealed class SummaryBuilder : IDisposable
         int nP = _layout.Parties, nPay = _layout.Payers, nL = _layout.Lines;
         if (_rows.Count != _have.Length) throw new InvalidOperationException($"{_rows.Count} of {_have.Length} replicates were added");
 
-        // Every column's statistic (null where no value is finite), plus what the recorded comparison pools.
+        // Every column's statistic (null where no value is finite).
         var stats = new Stat?[_layout.Width];
-        var pooled = new double[_layout.Width];
-        _rows.ForEachColumn((c, values) =>
-        {
-            stats[c] = Stat.Of(values);
-            double sum = 0;
-            foreach (var v in values) sum += v;   // only used for recorded counts: integers, exact in any order
-            pooled[c] = sum;
-        });
+        _rows.ForEachColumn((c, values) => stats[c] = Stat.Of(values));
         Stat Z(int c) => stats[c] ?? Stat.Zero;
         List<Stat> Series(Func<int, int> column)
         {
@@ -150,8 +152,11 @@ public sealed class SummaryBuilder : IDisposable
         }
         var monthly = new MonthlySeries(income, counterfactual, insatsSeries, partySeries);
 
-        var recorded = s.Recorded.Count == 0 ? null : Recorded(stats, pooled);
-        return new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, PerReplicate());
+        var recorded = s.Recorded.Count == 0 ? null : RecordedComparison.Compare(s, ix, k => _forecasts[k]);
+        var summary = new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, PerReplicate());
+        // The board's pass: the socio-economic account, and the sensitivity of the figures to the uncertain inputs.
+        var account = _economics is null ? null : SocioEconomics.Summarise(ix, s.Economics!, _economics);
+        return summary with { Economics = account, Sensitivity = BoardAnalysis.SensitivityOf(summary, account, s, Enumerable.Range(0, _have.Length).ToList()) };
     }
 
     private List<ReplicateFigures> PerReplicate()
@@ -173,65 +178,6 @@ public sealed class SummaryBuilder : IDisposable
             list.Add(new ReplicateFigures(r, figures, parties));
         }
         return list;
-    }
-
-    private RecordedSummary Recorded(Stat?[] stats, double[] pooledColumns)
-    {
-        var s = _layout.Scenario;
-        var ix = _layout.Ix;
-        var checks = new List<RecordedCheck>();
-        for (var k = 0; k < s.Recorded.Count; k++)
-        {
-            var rec = s.Recorded[k];
-            var start = _layout.RecordedStart[k];
-            var period = $"{rec.From}…{rec.To}";
-            var name = Summariser.QuantityName(rec.Quantity);
-            if (!rec.IsDistribution)
-            {
-                var stat = stats[start] ?? Stat.Zero;
-                checks.Add(new RecordedCheck(rec.Id, name, rec.Insats, period, rec.Source, rec.Value, stat, null,
-                    null, null, null, null, stat.Contains(rec.Value!.Value), rec.Note));
-                continue;
-            }
-            var categoryNames = rec.Quantity == RecordedQuantity.StartIncome ? ix.Incomes : ix.Occupations;
-            var nC = categoryNames.Length;
-            var observed = new double[nC];
-            double n = 0;
-            for (var c = 0; c < nC; c++) { observed[c] = rec.Counts!.GetValueOrDefault(categoryNames[c]); n += observed[c]; }
-            // Mean forecast shares pool the replicates' counts, so replicates with more exits weigh more.
-            var pooled = new double[nC];
-            double pooledTotal = 0;
-            for (var c = 0; c < nC; c++) { pooled[c] = pooledColumns[start + c]; pooledTotal += pooled[c]; }
-            var meanShares = new double[nC];
-            for (var c = 0; c < nC; c++) meanShares[c] = pooledTotal > 0 ? pooled[c] / pooledTotal : 0;
-            var categories = new List<CategoryCheck>();
-            for (var c = 0; c < nC; c++)
-            {
-                var shares = stats[start + nC + c] ?? Stat.Zero;
-                var counts = stats[start + c] ?? Stat.Zero;
-                if (observed[c] == 0 && counts.P95 == 0 && counts.Mean == 0) continue;
-                categories.Add(new CategoryCheck(categoryNames[c], observed[c], Stat.Round(observed[c] / n), counts, shares, shares.Contains(observed[c] / n)));
-            }
-            double? tvd = null, g = null, p = null;
-            int? df = null;
-            if (pooledTotal > 0)
-            {
-                tvd = Stat.Round(Scoring.TotalVariation(observed, meanShares));
-                var (gs, d, pv) = Scoring.GTest(observed, meanShares);
-                g = double.IsFinite(gs) ? Stat.Round(gs) : null;
-                df = d;
-                p = Stat.Round(pv);
-            }
-            checks.Add(new RecordedCheck(rec.Id, name, rec.Insats, period, rec.Source, n, null, categories,
-                tvd, g, df, p, categories.TrueForAll(c => c.Inside), rec.Note));
-        }
-        // Coverage counts every interval: single values and each category of a distribution.
-        var intervals = new List<bool>();
-        foreach (var c in checks)
-            if (c.Categories is null) intervals.Add(c.Inside);
-            else foreach (var x in c.Categories) intervals.Add(x.Inside);
-        var inside = intervals.Count(b => b);
-        return new RecordedSummary(checks, inside, intervals.Count, Stat.Round(Scoring.Coverage(intervals)));
     }
 
     public void Dispose() => _rows.Dispose();

@@ -5,7 +5,7 @@ namespace Finsam.Core.Results;
 
 /// <summary>
 /// A replicate's summary row: every per-replicate value the run summary takes a mean and quantiles of
-/// (headline figures, totals per insats, party and payer, monthly series, recorded forecasts), in a
+/// (headline figures, totals per insats, party and payer, monthly series), in a
 /// fixed column order. Rows are all a run keeps of its replicates (<see cref="SummaryRows"/>), so
 /// memory does not grow with the size of a replicate's full result; a value without a denominator is NaN.
 /// </summary>
@@ -42,17 +42,6 @@ public sealed class SummaryLayout
         MonthlyCounterfactual = Take(Incomes * Months);
         MonthlyInsats = Take(Insatser * InsatsSeries * Months);
         MonthlyParty = Take(Parties * PartySeries * Months);
-        var recordedStart = new int[scenario.Recorded.Count];
-        var recordedCategories = new int[scenario.Recorded.Count];
-        for (var k = 0; k < scenario.Recorded.Count; k++)
-        {
-            var rec = scenario.Recorded[k];
-            var n = !rec.IsDistribution ? 0 : rec.Quantity == RecordedQuantity.StartIncome ? Incomes : Occupations;
-            recordedCategories[k] = n;
-            recordedStart[k] = Take(n == 0 ? 1 : 2 * n);   // counts, then shares
-        }
-        RecordedStart = recordedStart;
-        RecordedCategories = recordedCategories;
         Width = at;
     }
 
@@ -77,9 +66,6 @@ public sealed class SummaryLayout
     public int MonthlyCounterfactual { get; }
     public int MonthlyInsats { get; }
     public int MonthlyParty { get; }
-    /// <summary>First column of each recorded result; distributions have counts then shares per category.</summary>
-    public IReadOnlyList<int> RecordedStart { get; }
-    public IReadOnlyList<int> RecordedCategories { get; }
 
     public int Insats(int i, int field) => InsatsStart + i * InsatsWidth + field;
     public int InsatsExit(int i, int occupation) => InsatsStart + i * InsatsWidth + InsatsFields + occupation;
@@ -154,20 +140,6 @@ public sealed class SummaryLayout
             double spend = 0;
             for (var m = 0; m < Months; m++) spend += lines[m, l];
             row[LineStart + l] = spend;
-        }
-
-        for (var k = 0; k < Scenario.Recorded.Count; k++)
-        {
-            var f = Summariser.Forecast(Scenario.Recorded[k], Ix, r);
-            var start = RecordedStart[k];
-            if (RecordedCategories[k] == 0) { row[start] = f[0]; continue; }
-            double t = 0;
-            foreach (var x in f) t += x;
-            for (var c = 0; c < f.Length; c++)
-            {
-                row[start + c] = f[c];
-                row[start + f.Length + c] = t > 0 ? f[c] / t : double.NaN;
-            }
         }
     }
 

@@ -47,5 +47,8 @@ public static class Keyword
     public static readonly Keywords<RecordedQuantity> Quantities = new("quantity",
         [("admitted", RecordedQuantity.Admitted), ("ended", RecordedQuantity.Ended), ("unplanned", RecordedQuantity.Unplanned),
          ("exit_occupation", RecordedQuantity.ExitOccupation), ("start_income", RecordedQuantity.StartIncome),
-         ("start_occupation", RecordedQuantity.StartOccupation), ("queue", RecordedQuantity.Queue), ("occupancy", RecordedQuantity.Occupancy)]);
+         ("start_occupation", RecordedQuantity.StartOccupation), ("queue", RecordedQuantity.Queue), ("occupancy", RecordedQuantity.Occupancy),
+         ("exit_income", RecordedQuantity.ExitIncome), ("income_transition", RecordedQuantity.IncomeTransition),
+         ("occupation_transition", RecordedQuantity.OccupationTransition), ("mean_stay", RecordedQuantity.MeanStay),
+         ("time_in_insats", RecordedQuantity.TimeInInsats), ("exit_reason", RecordedQuantity.ExitReason)]);
 }

@@ -30,6 +30,8 @@ public sealed record Scenario
     public required IReadOnlyList<VariantInfo> Variants { get; init; }
     /// <summary>Exit destinations by occupation at admission, shared by the insatser that name them.</summary>
     public IReadOnlyList<ExitModel> ExitModels { get; init; } = [];
+    /// <summary>The socio-economic account's settings and valuation catalog (<c>economics:</c>), or null when the scenario has none.</summary>
+    public Economics.EconomicsSettings? Economics { get; init; }
 
     public YearMonth End => Start.AddMonths(Months - 1);
 }
@@ -172,7 +174,8 @@ public sealed record BaselineTransition(string From, string To, Param Monthly);
 
 public enum RecordedQuantity
 {
-    Admitted, Ended, Unplanned, ExitOccupation, StartIncome, StartOccupation, Queue, Occupancy
+    Admitted, Ended, Unplanned, ExitOccupation, StartIncome, StartOccupation, Queue, Occupancy,
+    ExitIncome, IncomeTransition, OccupationTransition, MeanStay, TimeInInsats, ExitReason,
 }
 
 /// <summary>An observed count from an evaluation, with its citation, to compare forecasts against.</summary>
@@ -181,7 +184,43 @@ public sealed record RecordedResult(
     double? Value, IReadOnlyDictionary<string, double>? Counts,
     YearMonth From, YearMonth To, string Source, string? Note)
 {
-    public bool IsDistribution => Counts is not null;
+    public bool IsDistribution => Counts is not null || Table is not null;
+
+    /// <summary>For <c>income_transition</c> and <c>occupation_transition</c>: FROM → TO → count (after-by-before).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? Table { get; init; }
+
+    /// <summary>The named groups this record may use (the scenario's <c>groups:</c> and the record's own), group → SUS ids.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Restricts the record to people with one of these start states, or null for everyone.</summary>
+    public RecordedSubgroup? Subgroup { get; init; }
+
+    /// <summary>Counts over single SUS ids for everyone: what calibration and backtest can use as they are.</summary>
+    public bool IsPlain => Subgroup is null && Table is null && Counts is not null
+        && !Counts.Keys.Any(k => Groups.ContainsKey(k) || k is RecordedCategory.Unknown or RecordedCategory.StillEnrolled);
+}
+
+/// <summary>A record restricted to the people whose state at admission is one of <see cref="States"/>.</summary>
+public sealed record RecordedSubgroup(bool ByIncome, IReadOnlyList<string> States);
+
+/// <summary>The categories recorded results share with the evidence library beyond the SUS ids.</summary>
+public static class RecordedCategory
+{
+    /// <summary>Not accounted for by the report: left out of both sides of the comparison.</summary>
+    public const string Unknown = "Okänt";
+    /// <summary>Still enrolled at the end of the period: forecast as the people enrolled then.</summary>
+    public const string StillEnrolled = "Kvar i insats";
+    public const string Planned = "planned";
+    public const string Dropout = "dropout";
+    /// <summary>Month bands of realised time in insats, as in the evidence format; the last is open.</summary>
+    public static readonly IReadOnlyList<(string Name, int From, int To)> StayBands =
+        [("0-3", 0, 3), ("4-6", 4, 6), ("7-12", 7, 12), ("13-24", 13, 24), ("25-", 25, int.MaxValue)];
+
+    public static int StayBand(int months)
+    {
+        for (var b = 0; b < StayBands.Count - 1; b++) if (months <= StayBands[b].To) return b;
+        return StayBands.Count - 1;
+    }
 }
 
 public sealed record VariantInfo(string Name, string? Description);

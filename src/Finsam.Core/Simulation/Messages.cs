@@ -41,6 +41,7 @@ public sealed class ProgressReport
     public required int[] ExitOccupation { get; init; }      // [insats * occupations + occupation]
     public required int[] StartIncome { get; init; }         // [insats * incomes + income]
     public required int[] StartOccupation { get; init; }     // [insats * occupations + occupation]
+    public ExitCounts Detail { get; init; } = ExitCounts.Empty; // only what the scenario's recorded results need
     public required int[] Income { get; init; }              // [income] people in each state at month end
     public required int[] CounterfactualIncome { get; init; }
     public required int[] Occupation { get; init; }          // [occupation]

@@ -24,6 +24,7 @@ public sealed class ParticipantShard
     private ulong[] _stream = [];
     private byte[] _income = [], _cfIncome = [], _occupation = [];
     private byte[] _startOccupation = [];   // occupation at the last admission: picks the exit destination row
+    private byte[] _startIncome = [];       // income state at the last admission: the row of the start-by-exit table
     private byte[] _group = [], _party = [], _age = [], _gender = [], _flags = [];
     private short[] _location = [];   // -1 outside, i ≥ 0 enrolled in insats i, -(k+2) waiting for insats k
     private short[] _monthsIn = [];
@@ -123,6 +124,7 @@ public sealed class ParticipantShard
         var cfIncome = new int[nS];
         var occupation = new int[nO];
         var servedByGender = new int[ix.Genders.Length];
+        var detail = new ExitCounts(_model.Records, nI, nS, nO);
         int workOrStudies = 0, due12 = 0, ss12 = 0, cfss12 = 0;
 
         foreach (var r in decisions.Removed)
@@ -135,6 +137,7 @@ public sealed class ParticipantShard
             startIncome[a.Insats * nS + _income[j]]++;
             startOcc[a.Insats * nO + _occupation[j]]++;
             _startOccupation[j] = _occupation[j];
+            _startIncome[j] = _income[j];
             if ((_flags[j] & FlagServed) == 0)
             {
                 _flags[j] |= FlagServed;
@@ -184,6 +187,7 @@ public sealed class ParticipantShard
                         if (occIncome[occ] >= 0) inc = occIncome[occ];
                         planned[i]++;
                         exitOcc[i * nO + occ]++;
+                        detail.Exit(i, _startIncome[j], inc, _startOccupation[j], occ, d);
                         _location[j] = Outside;
                         if (ix.OccupationOutcome[occ] != Scenarios.Outcome.None && (_flags[j] & FlagWorkOrStudies) == 0)
                         {
@@ -202,6 +206,7 @@ public sealed class ParticipantShard
                         if (occIncome[occ] >= 0) inc = occIncome[occ];
                     }
                     exitOcc[i * nO + occ]++;
+                    detail.Exit(i, _startIncome[j], inc, _startOccupation[j], occ, d);
                     _location[j] = Outside;
                 }
             }
@@ -233,7 +238,7 @@ public sealed class ParticipantShard
         return new ProgressReport
         {
             Exits = exits, Planned = planned, Dropouts = dropouts, Chained = chained, ExitOccupation = exitOcc,
-            StartIncome = startIncome, StartOccupation = startOcc, Income = income, CounterfactualIncome = cfIncome,
+            StartIncome = startIncome, StartOccupation = startOcc, Detail = detail, Income = income, CounterfactualIncome = cfIncome,
             Occupation = occupation, ServedByGender = servedByGender, WorkOrStudies = workOrStudies,
             Due12 = due12, SelfSufficient12 = ss12, CounterfactualSelfSufficient12 = cfss12, ParticipantMonths = _count,
         };
@@ -248,6 +253,7 @@ public sealed class ParticipantShard
         Array.Resize(ref _cfIncome, size);
         Array.Resize(ref _occupation, size);
         Array.Resize(ref _startOccupation, size);
+        Array.Resize(ref _startIncome, size);
         Array.Resize(ref _group, size);
         Array.Resize(ref _party, size);
         Array.Resize(ref _age, size);

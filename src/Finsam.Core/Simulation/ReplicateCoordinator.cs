@@ -39,7 +39,7 @@ public static class ReplicateCoordinator
         int months = model.Months, nI = model.InsatsCount, nS = ix.Incomes.Length, nO = ix.Occupations.Length;
         int nP = ix.Parties.Length, nPay = ix.Payers.Length, nL = ix.Lines.Length, nK = ix.Structural.Length;
         var shards = actors.ShardCount;
-        var result = ReplicateResult.Create(model.Replicate, months, nS, nO, nI, nK, nP, nPay, nL, ix.Genders.Length);
+        var result = ReplicateResult.Create(model.Replicate, months, nS, nO, nI, nK, nP, nPay, nL, ix.Genders.Length, model.Records);
         var nextId = 0;
         var left = new int[nI];
 
@@ -119,6 +119,7 @@ public static class ReplicateCoordinator
                 AddAt(result.ExitOccupation, m * nI * nO, r.ExitOccupation);
                 AddAt(result.StartIncome, m * nI * nS, r.StartIncome);
                 AddAt(result.StartOccupation, m * nI * nO, r.StartOccupation);
+                r.Detail.AddTo(result, m);
                 AddAt(result.Income, m * nS, r.Income);
                 AddAt(result.CounterfactualIncome, m * nS, r.CounterfactualIncome);
                 AddAt(result.Occupation, m * nO, r.Occupation);

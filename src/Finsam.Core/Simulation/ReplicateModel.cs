@@ -56,6 +56,9 @@ public sealed class ReplicateModel
     // Money.
     public BudgetPlan Budget { get; }
 
+    /// <summary>The optional exit counts the scenario's recorded results need.</summary>
+    public Results.ExitRecords Records { get; }
+
     public ReplicateModel(ScenarioIndex ix, int replicate)
     {
         Ix = ix;
@@ -65,6 +68,7 @@ public sealed class ReplicateModel
         InsatsCount = ix.Individual.Length;
         var s = ix.Scenario;
         var nI = InsatsCount;
+        Records = Results.RecordedForecast.Needs(s.Recorded);
 
         MonthlyCost = s.IncomeStates.Select(x => Draw(x.MonthlyCost)).ToArray();
 

@@ -2,6 +2,7 @@ using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
 using Finsam.Grains.Simulation;
+using Finsam.Grains.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
@@ -62,6 +63,8 @@ public sealed class RunGrainState
     [Id(8)] public int Shards { get; set; }
     /// <summary>Time spent running replicates and merging them, summed over activations (a resumed run counts each part).</summary>
     [Id(9)] public double Seconds { get; set; }
+    /// <summary>What the run id is bound to; null in runs stored before it existed (then taken from <see cref="Request"/>).</summary>
+    [Id(10)] public RunIdentity? Identity { get; set; }
 }
 
 public sealed class RunGrain(
@@ -77,6 +80,8 @@ public sealed class RunGrain(
     private bool _deactivating;
     private System.Diagnostics.Stopwatch? _clock;
     private HashSet<int>? _done;   // while driving: the replicates finished, ahead of the stored list
+    // One write at a time: two overlapping writes carry the same ETag, and the second fails as a conflict.
+    private readonly SemaphoreSlim _writes = new(1, 1);
 
     private RunGrainState S => state.State;
 
@@ -103,8 +108,16 @@ public sealed class RunGrain(
 
     public async Task<RunStatus> StartAsync(RunRequest request)
     {
-        if (S.State != RunState.NotStarted) return Status();
+        if (S.State != RunState.NotStarted)
+        {
+            // The run id names this run only: another scenario, variant, overlay, seed or count is refused.
+            var differences = (S.Identity ?? RunIdentity.Of(S.Request!.Scenario)).DifferencesFrom(RunIdentity.Of(request.Scenario));
+            if (differences.Count > 0) throw new RunIdInUseException(RunId, differences);
+            if (S.State is RunState.Failed or RunState.Cancelled && S.Total > 0) await ResumeAsync();
+            return Status();
+        }
         S.Request = request;
+        S.Identity = RunIdentity.Of(request.Scenario);
         try
         {
             var scenario = request.Scenario.Load();
@@ -119,9 +132,31 @@ public sealed class RunGrain(
             S.Error = "the scenario is not valid";
             S.Problems = e.Diagnostics.Select(d => d.ToString()).ToList();
         }
-        await SaveAsync();
+        try
+        {
+            await SaveAsync();
+        }
+        catch
+        {
+            state.State = new RunGrainState();   // not stored, so not started: the caller may try again
+            throw;
+        }
         if (S.State == RunState.Running) StartDriver();
         return Status();
+    }
+
+    /// <summary>
+    /// The same request again after the run failed (a database or cluster outage that outlasted the
+    /// retries) or was cancelled: it carries on; replicates already stored are not run again.
+    /// </summary>
+    private async Task ResumeAsync()
+    {
+        if (_driver is { IsCompleted: false }) await _driver;   // a cancelled driver winding down
+        logger.LogInformation("Run {Run}: resumed after it {State} ({Error})", RunId, S.State, S.Error);
+        S.State = RunState.Running;
+        S.Error = null;
+        await SaveAsync();
+        StartDriver();
     }
 
     public Task<RunStatus> GetStatusAsync() => Task.FromResult(Status());
@@ -178,7 +213,7 @@ public sealed class RunGrain(
                 var spec = new ReplicateSpec(RunId, blob, r, S.Shards, activity?.Id);
                 summaryBuilder.Add(await RunReplicateAsync(spec, silo, loads, ct));
                 done.Add(r);
-                if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver)
+                if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver && _writes.CurrentCount > 0)
                 {
                     lastSave = DateTime.UtcNow;
                     await SaveProgressAsync(ct);
@@ -197,7 +232,9 @@ public sealed class RunGrain(
                 }
                 while (pending.Count > 0 && loads.TryTake() is { } silo)
                     running.Add(One(pending.Dequeue(), silo));
-                if (running.Count == 0) throw new InvalidOperationException("the cluster has no active silo");
+                // Nothing in flight leaves every known silo with room (see SiloLoads.TryTake): only an empty view stops here.
+                if (running.Count == 0)
+                    throw new InvalidOperationException(loads.Count == 0 ? "the cluster has no active silo" : "no silo took a replicate although none was busy");
                 var finished = await Task.WhenAny(running);
                 running.Remove(finished);
                 if (!finished.IsCompletedSuccessfully)
@@ -213,7 +250,7 @@ public sealed class RunGrain(
             S.State = RunState.Completed;
             S.Seconds += _clock.Elapsed.TotalSeconds;
             _clock = null;
-            await SaveAsync(CancellationToken.None);
+            await SaveUntilStoredAsync();
         }
         catch (Exception) when (HandingOver)
         {
@@ -226,15 +263,17 @@ public sealed class RunGrain(
         }
         catch (InconsistentStateException e)
         {
-            // Someone else stored this run since we read it: another activation has it now.
-            logger.LogWarning(e, "Run {Run}: stored by another activation; this one stops", RunId);
+            // The stored run is newer than ours (another activation, or a write whose answer was lost
+            // with its connection): this activation goes, and the next call resumes from what is stored.
+            logger.LogWarning(e, "Run {Run}: stored state changed under this activation; reloading it", RunId);
+            DeactivateOnIdle();
         }
         catch (Exception e)
         {
             logger.LogError(e, "Run {Run} failed", RunId);
             S.State = RunState.Failed;
             S.Error = e.Message;
-            await SaveAsync(CancellationToken.None);
+            await SaveUntilStoredAsync();
         }
         finally
         {
@@ -247,10 +286,51 @@ public sealed class RunGrain(
     /// Stores the run. The storage provider serialises the state off the grain's thread, so a list
     /// handed to it must never change afterwards: the completed replicates go in as a fresh copy.
     /// </summary>
-    private Task SaveAsync(CancellationToken ct = default)
+    private async Task SaveAsync(CancellationToken ct = default)
     {
-        if (_done is not null) S.Completed = [.. _done.Order()];
-        return state.WriteStateAsync(ct);
+        await _writes.WaitAsync(ct);
+        try
+        {
+            if (_done is not null) S.Completed = [.. _done.Order()];
+            await state.WriteStateAsync(ct);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stores the run's outcome, however long the database is away (the storage already retries for
+    /// a while; this waits out longer outages). Gives up only when this activation is going away: the
+    /// next one finds the run still running and finishes it again.
+    /// </summary>
+    private async Task SaveUntilStoredAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SaveAsync(CancellationToken.None);
+                return;
+            }
+            catch (StorageUnavailableException e) when (!HandingOver)
+            {
+                logger.LogWarning(e, "Run {Run}: its outcome could not be stored yet (attempt {Attempt}); trying again", RunId, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(5));
+            }
+            catch (InconsistentStateException e)
+            {
+                logger.LogWarning(e, "Run {Run}: stored state changed under this activation; reloading it", RunId);
+                DeactivateOnIdle();
+                return;
+            }
+            catch (Exception e) when (HandingOver)
+            {
+                logger.LogInformation(e, "Run {Run}: outcome not stored; the next activation finishes the run", RunId);
+                return;
+            }
+        }
     }
 
     /// <summary>Progress is stored so a resumed run skips finished replicates; losing one save only costs re-reading them.</summary>

@@ -8,7 +8,8 @@ namespace Finsam.Grains.Runs;
 /// and how many it takes at once — its replicate slots (one per core) plus one waiting, so the silo
 /// starts its next replicate the moment one finishes. The next replicate goes to the silo with the
 /// most room, so a faster or idler silo takes more of the run. A silo that just failed a call is
-/// passed over for a while, as membership may still list a silo that is going away. Used only inside
+/// passed over for a while, as membership may still list a silo that is going away — but never so
+/// that nothing can be dispatched: with nothing in flight, some silo always has room. Used only inside
 /// the run grain's turns, so it needs no locking.
 /// </summary>
 internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger logger)
@@ -52,8 +53,21 @@ internal sealed class SiloLoads(IGrainFactory grains, int fixedLimit, ILogger lo
         }
     }
 
-    /// <summary>The silo with the most room, counted as one more in flight; null when all are full.</summary>
-    public SiloAddress? TryTake() => Take(_silos.Where(kv => kv.Value.InFlight < kv.Value.Limit && !IsSuspect(kv.Key)));
+    /// <summary>
+    /// The silo with the most room, counted as one more in flight; null when all are full. Suspicion
+    /// only steers the choice: while some silo is trusted, suspect ones get nothing new; when every
+    /// silo is suspect it says nothing, and they are used as they are. (A retry can also suspect a
+    /// healthy silo: its call may still have gone to the lost one. Excluding every silo left the run
+    /// with nothing to dispatch and nothing in flight, which it took for an empty cluster.)
+    /// </summary>
+    public SiloAddress? TryTake()
+    {
+        var withRoom = _silos.Where(kv => kv.Value.InFlight < kv.Value.Limit);
+        return _silos.Keys.All(IsSuspect) ? Take(withRoom) : Take(withRoom.Where(kv => !IsSuspect(kv.Key)));
+    }
+
+    /// <summary>How many active silos this view knows.</summary>
+    public int Count => _silos.Count;
 
     /// <summary>The least loaded silo even if full (for a retry), preferring silos that have not just failed.</summary>
     public SiloAddress TakeAny() =>

@@ -9,16 +9,16 @@ using Finsam.Report;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticFiles;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 
 namespace Finsam.Silo.Http;
 
 /// <summary>A problem in a submitted scenario, as the API reports it.</summary>
 public sealed record ApiProblem(string File, int Line, int Column, string Path, string Message);
 
-/// <summary>What a refused request gets: a title and, for scenarios, every problem with its position.</summary>
-public sealed record ApiError(string Title, IReadOnlyList<ApiProblem>? Problems = null);
 
 public sealed record RunAccepted(string RunId, string Status, string Result, string Report);
 
@@ -37,8 +37,14 @@ public static class FinsamWeb
         options.Validate();
         services.AddSingleton(options);
         services.AddSingleton<ScenarioLibrary>();
+        services.AddSingleton<ReportCache>();
         services.AddOpenApi();
-        services.AddProblemDetails();
+        // Every refusal is RFC 9457 problem details: status, title and, for scenarios, "problems" with positions.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.Exception is { } e) c.ProblemDetails.Title = ApiErrors.TitleFor(e);
+            c.ProblemDetails.Detail = null; // never an exception's text or stack
+        });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return services;
@@ -47,13 +53,16 @@ public static class FinsamWeb
     public static WebApplication MapFinsamWeb(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<HttpOptions>();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = e => e is BadHttpRequestException b ? b.StatusCode : 500 });
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.MapOpenApi("/openapi/v1.json");
 
-        var page = app.MapGroup("");
-        page.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8")).ExcludeFromDescription();
-        page.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
-        page.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8")).ExcludeFromDescription();
+        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, app.css.
+        var page = new EmbeddedFileProvider(typeof(FinsamWeb).Assembly, "Finsam.Silo.Web");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        var types = new FileExtensionContentTypeProvider();
+        foreach (var (extension, type) in new[] { (".html", "text/html"), (".js", "text/javascript"), (".css", "text/css") })
+            types.Mappings[extension] = type + "; charset=utf-8";
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page, ContentTypeProvider = types });
 
         var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
         {
@@ -61,7 +70,7 @@ public static class FinsamWeb
             var given = ctx.HttpContext.Request.Headers[HttpOptions.ApiKeyHeader].ToString();
             return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.ApiKey))
                 ? await next(ctx)
-                : Results.Json(new ApiError($"missing or wrong API key: send it in the {HttpOptions.ApiKeyHeader} header"), statusCode: StatusCodes.Status401Unauthorized);
+                : ApiErrors.Problem(StatusCodes.Status401Unauthorized, $"missing or wrong API key: send it in the {HttpOptions.ApiKeyHeader} header");
         });
 
         api.MapGet("/scenarios", (ScenarioLibrary library) => Results.Ok(library.List()))
@@ -87,15 +96,15 @@ public static class FinsamWeb
             .WithSummary("Check an uploaded scenario (YAML body) without running it: its name, variants and insatser (200), or every problem with its position (400).")
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
             .Produces<ScenarioEntry>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPost("/runs", SubmitRunAsync)
             .WithSummary("Start a run: a YAML scenario in the body, or ?scenario=FILE for a shipped one. Returns the run id (202).")
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
             .Produces<RunAccepted>(StatusCodes.Status202Accepted)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/runs/{id}", async (string id, IGrainFactory grains) =>
                 await grains.GetGrain<IRunGrain>(id).GetStatusAsync() is { State: not RunState.NotStarted } s ? Results.Ok(ToResponse(s)) : NotFound($"no run '{id}'"))
@@ -114,11 +123,14 @@ public static class FinsamWeb
                 await Finished(grains, id) is { } r ? r.Error ?? Results.Text(r.Json!, "application/json; charset=utf-8") : NotFound($"no run '{id}'"))
             .WithSummary("The run's result.json (every forecast with its interval, monthly series, recorded-vs-forecast).");
 
-        api.MapGet("/runs/{id}/report", async (string id, string? lang, IGrainFactory grains) =>
+        api.MapGet("/runs/{id}/report", async (string id, string? lang, IGrainFactory grains, ReportCache reports, HttpRequest request) =>
             {
+                ReportLanguage language;
+                try { language = ReportBuilder.ParseLanguage(lang); }
+                catch (ArgumentException) { return BadRequest($"lang must be sv or en, not '{lang}'"); }
                 if (await Finished(grains, id) is not { } r) return NotFound($"no run '{id}'");
                 if (r.Error is not null) return r.Error;
-                return Results.Text(ReportBuilder.Build(ResultWriter.FromJson(r.Json!), ReportBuilder.ParseLanguage(lang)), "text/html; charset=utf-8");
+                return Results.Text(await reports.GetAsync(id, language, r.Json!, request.HttpContext.RequestAborted), "text/html; charset=utf-8");
             })
             .WithSummary("The board report of a finished run: one self-contained HTML page (?lang=sv|en).");
 
@@ -126,13 +138,15 @@ public static class FinsamWeb
             .WithSummary("For planners: an insats's expected admissions, exits, occupancy, queue and waits (P50, P90); with maxWait, the places needed to keep the P90 wait under it.")
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
             .Produces<ThroughputAnswer>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
     private static async Task<IResult> SubmitRunAsync(HttpRequest request, IGrainFactory grains, ScenarioLibrary library, HttpOptions options,
-        string? scenario, string? variant, int? replicates, ulong? seed)
+        string? scenario, string? variant, int? replicates, ulong? seed, string? runId)
     {
+        if (runId is not null && !RunIds.IsValid(runId))
+            return BadRequest($"runId must be 1–{RunIds.MaxLength} letters, digits, '-', '_' or '.'");
         var (source, error) = await ReadScenarioAsync(request, library, options, scenario);
         if (error is not null) return error;
         if (replicates is { } n && (n < 1 || n > options.MaxReplicates))
@@ -140,14 +154,22 @@ public static class FinsamWeb
         var runOptions = new RunOptions { Replicates = replicates, Seed = seed };
         try
         {
-            ScenarioLoader.Load(source!, variant);
+            var loaded = ScenarioLoader.Load(source!, variant);
+            if (OverBudget(loaded, replicates, options) is { } refused) return refused;
         }
         catch (ScenarioException e)
         {
             return Invalid(e);
         }
-        var id = Guid.NewGuid().ToString("N");
-        await grains.GetGrain<IRunGrain>(id).StartAsync(new RunRequest(ScenarioPayload.From(source!, variant, runOptions)));
+        var id = runId ?? Guid.NewGuid().ToString("N");
+        try
+        {
+            await grains.GetGrain<IRunGrain>(id).StartAsync(new RunRequest(ScenarioPayload.From(source!, variant, runOptions)));
+        }
+        catch (RunIdInUseException e)
+        {
+            return Results.Problem(title: "run id in use", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
         return Results.Json(new RunAccepted(id, $"/api/runs/{id}", $"/api/runs/{id}/result", $"/api/runs/{id}/report"), statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -165,6 +187,8 @@ public static class FinsamWeb
         try
         {
             var loaded = ScenarioLoader.Load(source!, variant);
+            if (OverBudget(loaded, replicates ?? 100, options) is { } refused) return refused;
+            if (Window(loaded, from, to) is { } badWindow) return BadRequest(badWindow);
             if (!loaded.Insatser.Any(i => i.Id == insats && i.Kind == Core.Scenarios.InsatsKind.Individual))
                 return BadRequest($"no individual insats '{insats}'; the scenario has: {string.Join(", ", loaded.Insatser.Where(i => i.Kind == Core.Scenarios.InsatsKind.Individual).Select(i => i.Id))}");
         }
@@ -215,14 +239,35 @@ public static class FinsamWeb
     private static RunStatusResponse ToResponse(RunStatus s) =>
         new(s.RunId, s.State.ToString().ToLowerInvariant(), s.Completed, s.Total, s.ScenarioName, s.Error, s.Problems);
 
+    /// <summary>
+    /// A run over the API's replicate limit (also when the uploaded YAML's own 'replicates:' asks for more)
+    /// or over the <see cref="WorkBudget"/>.
+    /// </summary>
+    private static IResult? OverBudget(Core.Scenarios.Scenario loaded, int? replicates, HttpOptions options)
+    {
+        var n = replicates ?? loaded.Replicates;
+        if (n > options.MaxReplicates)
+            return BadRequest($"the scenario asks for {n} replicates; this server runs at most {options.MaxReplicates} per request (set ?replicates= lower)");
+        return WorkBudget.CheckRun(loaded, n) is { } over ? BadRequest(over) : null;
+    }
+
+    /// <summary>Why a throughput window cannot be used: reversed, or outside the scenario's horizon.</summary>
+    private static string? Window(Core.Scenarios.Scenario s, string? from, string? to)
+    {
+        var first = Core.Scenarios.YearMonth.TryParse(from, out var f) ? f : s.Start;
+        var last = Core.Scenarios.YearMonth.TryParse(to, out var t) ? t : s.End;
+        if (first.Index > last.Index) return $"from ({first}) is after to ({last})";
+        if (first.Index < s.Start.Index || last.Index > s.End.Index) return $"the window {first}…{last} is not inside the scenario's horizon {s.Start}…{s.End}";
+        return null;
+    }
+
     private static IResult Invalid(ScenarioException e) =>
-        Results.Json(new ApiError("the scenario is not valid; nothing was run",
-            e.Diagnostics.Select(d => new ApiProblem(d.Where.File, d.Where.Line, d.Where.Column, d.Path, d.Message)).ToList()),
-            statusCode: StatusCodes.Status400BadRequest);
+        ApiErrors.Problem(StatusCodes.Status400BadRequest, "the scenario is not valid; nothing was run",
+            e.Diagnostics.Select(d => new ApiProblem(d.Where.File, d.Where.Line, d.Where.Column, d.Path, d.Message)).ToList());
 
-    private static IResult BadRequest(string title) => Results.Json(new ApiError(title), statusCode: StatusCodes.Status400BadRequest);
+    private static IResult BadRequest(string title) => ApiErrors.Problem(StatusCodes.Status400BadRequest, title);
 
-    private static IResult NotFound(string title) => Results.Json(new ApiError(title), statusCode: StatusCodes.Status404NotFound);
+    private static IResult NotFound(string title) => ApiErrors.Problem(StatusCodes.Status404NotFound, title);
 
     /// <summary>
     /// 413, and the connection closed after it: the body was not read, so a client that sent the next request
@@ -231,14 +276,6 @@ public static class FinsamWeb
     private static IResult TooLarge(HttpRequest request, HttpOptions o)
     {
         request.HttpContext.Response.Headers.Connection = "close";
-        return Results.Json(new ApiError($"the body is larger than {o.MaxBodyBytes / 1024} KiB; a scenario file is far smaller"), statusCode: StatusCodes.Status413PayloadTooLarge);
-    }
-
-    private static IResult Asset(string name, string contentType)
-    {
-        using var stream = typeof(FinsamWeb).Assembly.GetManifestResourceStream($"Finsam.Silo.Web.{name}")
-            ?? throw new InvalidOperationException($"web asset {name} missing from the build");
-        using var reader = new StreamReader(stream);
-        return Results.Text(reader.ReadToEnd(), contentType);
+        return ApiErrors.Problem(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {o.MaxBodyBytes / 1024} KiB; a scenario file is far smaller");
     }
 }

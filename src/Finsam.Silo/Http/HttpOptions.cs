@@ -30,11 +30,10 @@ public sealed class HttpOptions
         : Bind is "localhost" ? IPAddress.Loopback
         : throw new ArgumentException($"Http:Bind (--http-bind) '{Bind}' is not an IP address.");
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming every bad setting (<see cref="HttpOptionsValidator"/>).</summary>
     public void Validate()
     {
-        if (Port is < 0 or > 65535) throw new ArgumentException($"Http:Port (--http-port) {Port} is not a TCP port.");
-        if (!IPAddress.IsLoopback(Address) && string.IsNullOrWhiteSpace(ApiKey))
-            throw new ArgumentException($"The HTTP API would listen on {Bind}, beyond this machine: set an API key (--api-key or FINSAM_Http__ApiKey), or bind to 127.0.0.1.");
-        if (MaxBodyBytes <= 0) throw new ArgumentException("Http:MaxBodyBytes must be positive.");
+        var result = new HttpOptionsValidator().Validate(null, this);
+        if (result.Failed) throw new ArgumentException(string.Join(" ", result.Failures ?? [result.FailureMessage]));
     }
 }

@@ -44,7 +44,9 @@ public sealed class ScenarioLibrary(HttpOptions options)
     /// <summary>A shipped scenario by file name, or null when there is no such file.</summary>
     public ScenarioSource? Source(string file)
     {
-        if (Directory is null || file.Contains('/', StringComparison.Ordinal) || file.Contains('\\', StringComparison.Ordinal) || file.StartsWith('.')) return null;
+        // Only the folder's .yaml files: never another file that happens to sit there, never a path out of it.
+        if (Directory is null || file.Contains('/', StringComparison.Ordinal) || file.Contains('\\', StringComparison.Ordinal) || file.StartsWith('.')
+            || !file.EndsWith(".yaml", StringComparison.Ordinal)) return null;
         var path = Path.Combine(Directory, file);
         if (!File.Exists(path)) return null;
         var source = ScenarioSource.FromFile(path);
@@ -60,7 +62,7 @@ public sealed class ScenarioLibrary(HttpOptions options)
         {
             var full = Path.GetFullPath(Path.Combine(Directory, catalog));
             if (full.StartsWith(Path.GetFullPath(Directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
-                includes[catalog] = File.ReadAllText(full);
+                includes[catalog] = ScenarioSource.ReadText(full, catalog);
         }
         return ScenarioSource.FromText(fileName, text, includes);
     }

@@ -1,0 +1,163 @@
+using System.Collections;
+using Finsam.Core.Scenarios;
+using MathNet.Numerics.Distributions;
+
+namespace Finsam.Core.Analysis;
+
+/// <summary>
+/// Which uncertain inputs explain the spread of each headline figure: first-order variance shares
+/// (Sobol indices) estimated from the Monte Carlo output itself. See docs/economics.md, "Which assumption decides it".
+/// </summary>
+public sealed record SensitivityResult(
+    string Method, int Replicates, int Bins, double SignificanceLevel,
+    IReadOnlyList<SensitivityInput> Inputs, IReadOnlyList<FigureSensitivity> Figures);
+
+/// <summary>An uncertain input: its field path (the key its draws are made from) and its distribution.</summary>
+public sealed record SensitivityInput(string Key, string Distribution);
+
+/// <summary>
+/// One figure: its variance over replicates, each input's share of it (largest first, only inputs whose effect can
+/// be told from zero), the share explained by them together, and the rest (interactions, inputs drawn as mixes,
+/// and each person's own chance). <see cref="Rescaled"/> says the estimated shares summed above 100 % and were scaled down.
+/// </summary>
+public sealed record FigureSensitivity(string Figure, string Label, string Unit, int Pairs, double Variance,
+    IReadOnlyList<InputShare> Shares, double Explained, double Unexplained, bool Rescaled);
+
+public sealed record InputShare(string Input, double Share, double PValue);
+
+public static class Sensitivity
+{
+    public const double Alpha = 0.05;
+    public const int MinReplicates = 20;
+    public const string MethodText =
+        "First-order variance shares from the replicates themselves (given-data estimator): the replicates are sorted by an " +
+        "input's drawn value and split into equal-count bins; the share of the figure's variance explained by the bin means is " +
+        "the correlation ratio, bias-adjusted as omega squared of a one-way analysis of variance. An input whose F test does " +
+        "not pass the Benjamini–Hochberg procedure at a 5 % false discovery rate counts as 0. Shares are of independent inputs, so they add up to at most 100 %; the rest is interactions, " +
+        "mixes (Dirichlet shares, not listed) and each person's own chance.";
+
+    /// <summary>Every uncertain (not fixed) number of a scenario, including its valuation catalog, by field path.</summary>
+    public static IReadOnlyList<Param> UncertainParams(Scenario scenario)
+    {
+        var found = new Dictionary<string, Param>(StringComparer.Ordinal);
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        void Walk(object? o, int depth)
+        {
+            if (o is null || depth > 12 || o is string || o.GetType().IsPrimitive || o is Distribution || o is Mix) return;
+            if (o.GetType().IsValueType && o is not IEnumerable) return;
+            if (!seen.Add(o)) return;
+            if (o is Param p)
+            {
+                if (!p.Dist.IsFixed) found.TryAdd(p.Key, p);
+                return;
+            }
+            if (o is IDictionary dict)
+            {
+                foreach (var v in dict.Values) Walk(v, depth + 1);
+                return;
+            }
+            if (o is IEnumerable list)
+            {
+                foreach (var v in list) Walk(v, depth + 1);
+                return;
+            }
+            foreach (var prop in o.GetType().GetProperties())
+                if (prop.GetIndexParameters().Length == 0 && prop.PropertyType != typeof(string) && !prop.PropertyType.IsPrimitive)
+                    Walk(prop.GetValue(o), depth + 1);
+        }
+        Walk(scenario, 0);
+        return found.Values.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Equal-count bins for n replicates: about the cube root of n (6 for 200), between 2 and 20. Few wide bins
+    /// keep the test's power for the smooth, mostly monotone effects a scenario's inputs have.
+    /// </summary>
+    public static int BinsFor(int n) => Math.Clamp((int)Math.Round(Math.Cbrt(n)), 2, 20);
+
+    /// <summary>
+    /// The analysis. <paramref name="inputs"/>: each input's value per replicate (same order as <paramref name="figures"/>);
+    /// <paramref name="figures"/>: per replicate, each figure's value (null or non-finite where it has none).
+    /// Null when there are fewer than <see cref="MinReplicates"/> replicates.
+    /// </summary>
+    public static SensitivityResult? Analyse(
+        IReadOnlyList<(SensitivityInput Input, double[] Values)> inputs,
+        IReadOnlyList<(string Key, string Label, string Unit)> definitions,
+        IReadOnlyList<IReadOnlyDictionary<string, double?>> figures)
+    {
+        var n = figures.Count;
+        if (n < MinReplicates) return null;
+        var result = new List<FigureSensitivity>();
+        foreach (var (key, label, unit) in definitions)
+        {
+            var rows = Enumerable.Range(0, n).Where(k => figures[k].GetValueOrDefault(key) is { } v && double.IsFinite(v)).ToArray();
+            if (rows.Length < MinReplicates) continue;
+            var y = rows.Select(k => figures[k][key]!.Value).ToArray();
+            var mean = y.Average();
+            var sst = y.Sum(v => (v - mean) * (v - mean));
+            if (sst <= 1e-12 * Math.Max(1, mean * mean) * y.Length) continue; // the figure does not vary: nothing to explain
+            var tested = new List<InputShare>();
+            foreach (var (input, values) in inputs)
+            {
+                var x = rows.Select(k => values[k]).ToArray();
+                if (x.Max() - x.Min() <= 0) continue;
+                var (share, p) = Share(x, y, BinsFor(rows.Length));
+                tested.Add(new InputShare(input.Key, share, p));
+            }
+            // Dozens of inputs are tested per figure: Benjamini–Hochberg keeps the expected share of chance
+            // findings among the inputs kept at 5 %, instead of 5 % of every input tested.
+            var kept = BenjaminiHochberg(tested.Select(t => t.PValue).ToArray(), Alpha);
+            var shares = tested.Where((t, i) => kept[i] && t.Share > 0).ToList();
+            var total = shares.Sum(s => s.Share);
+            var rescaled = total > 1;
+            if (rescaled) shares = shares.Select(s => s with { Share = s.Share / total }).ToList();
+            shares = shares.OrderByDescending(s => s.Share).ThenBy(s => s.Input, StringComparer.Ordinal)
+                .Select(s => s with { Share = Results.Stat.Round(s.Share), PValue = Results.Stat.Round(s.PValue) }).ToList();
+            var explained = Math.Min(1, shares.Sum(s => s.Share));
+            result.Add(new FigureSensitivity(key, label, unit, rows.Length, Results.Stat.Round(sst / (rows.Length - 1)), shares,
+                Results.Stat.Round(explained), Results.Stat.Round(1 - explained), rescaled));
+        }
+        return new SensitivityResult(MethodText, n, BinsFor(n), Alpha, inputs.Select(i => i.Input).ToList(), result);
+    }
+
+    /// <summary>Which p-values pass the Benjamini–Hochberg step-up procedure at false discovery rate q.</summary>
+    public static bool[] BenjaminiHochberg(double[] p, double q)
+    {
+        var order = Enumerable.Range(0, p.Length).OrderBy(i => p[i]).ToArray();
+        var cut = -1;
+        for (var k = 0; k < order.Length; k++)
+            if (p[order[k]] <= q * (k + 1) / order.Length) cut = k;
+        var kept = new bool[p.Length];
+        for (var k = 0; k <= cut; k++) kept[order[k]] = true;
+        return kept;
+    }
+
+    /// <summary>
+    /// One input's first-order share of y's variance: ω² of a one-way ANOVA of y over equal-count bins of x, and
+    /// the F test's p-value. ω² removes the between-bin variance that chance alone produces (about (B−1)/(n−1)).
+    /// </summary>
+    public static (double Share, double PValue) Share(double[] x, double[] y, int bins)
+    {
+        var n = x.Length;
+        var order = Enumerable.Range(0, n).OrderBy(k => x[k]).ThenBy(k => k).ToArray();
+        var mean = y.Average();
+        double ssb = 0, ssw = 0;
+        for (var b = 0; b < bins; b++)
+        {
+            int from = b * n / bins, to = (b + 1) * n / bins;
+            if (to <= from) continue;
+            var m = 0.0;
+            for (var i = from; i < to; i++) m += y[order[i]];
+            m /= to - from;
+            ssb += (to - from) * (m - mean) * (m - mean);
+            for (var i = from; i < to; i++) ssw += (y[order[i]] - m) * (y[order[i]] - m);
+        }
+        int dfb = bins - 1, dfw = n - bins;
+        var msw = ssw / dfw;
+        var sst = ssb + ssw;
+        var omega = (ssb - dfb * msw) / (sst + msw);
+        var f = msw <= 0 ? double.PositiveInfinity : ssb / dfb / msw;
+        var p = double.IsPositiveInfinity(f) ? 0 : 1 - FisherSnedecor.CDF(dfb, dfw, f);
+        return (Math.Clamp(omega, 0, 1), p);
+    }
+}

@@ -1,0 +1,44 @@
+using Finsam.Core.Results;
+using Finsam.Core.Scenarios;
+using Finsam.Core.Simulation;
+
+namespace Finsam.Core.Economics;
+
+/// <summary>
+/// The narrow view of one replicate that the socio-economic account reads: people per income state with and
+/// without the förbund, the förbund's spending, the parties' contributions and staff in kind, and exits to work
+/// or studies. Kept in one place so a change in how replicates store their month grids touches only this file.
+/// </summary>
+public readonly struct ReplicateLedger(ReplicateResult r)
+{
+    public int Replicate => r.Replicate;
+    public int Months => r.Months;
+    public int Incomes => r.Incomes;
+    public int Parties => r.Parties;
+    public int WorkOrStudies => r.WorkOrStudies;
+
+    public int People(int month, int state) => r.Income[month * r.Incomes + state];
+    public int CounterfactualPeople(int month, int state) => r.CounterfactualIncome[month * r.Incomes + state];
+
+    /// <summary>Money the förbund spent on its budget lines in a month.</summary>
+    public double Spend(int month)
+    {
+        var total = 0.0;
+        for (var l = 0; l < r.Lines; l++) total += r.LineSpend[month * r.Lines + l];
+        return total;
+    }
+
+    public double Contribution(int month, int party) => r.PartyContribution[month * r.Parties + party];
+    public double InKind(int month, int party) => r.PartyInKind[month * r.Parties + party];
+}
+
+/// <summary>
+/// Re-draws a replicate's uncertain numbers exactly as the engine drew them: every number has its own stream
+/// keyed by the replicate's seed and the number's field path (<see cref="ReplicateModel.Draw"/>), so a later pass
+/// can know what a replicate used without the engine recording it.
+/// </summary>
+public static class ParamDraws
+{
+    public static double Value(ulong scenarioSeed, int replicate, Param p) =>
+        p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), p.Key)));
+}

@@ -1,0 +1,115 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Finsam.Core.Loading;
+
+/// <summary>Parses one YAML file (scenario, catalog or overlay) into its root mapping, reporting syntax errors at the right place.</summary>
+internal static class ScenarioYamlParser
+{
+    public static YamlMappingNode? Parse(YamlReader r, string text)
+    {
+        foreach (var f in PersonnummerGuard.Scan(text))
+            r.Bag.Add(new SourcePos(r.File, f.Line, f.Column), "",
+                $"a Swedish personal identity number ({f.Masked}) is not allowed in a scenario; remove it — Finsam never stores identity numbers");
+        // The work budget first: an alias bomb or thousands of nested brackets never reach the tree builder.
+        if (!YamlLimits.Check(r.File, text, r.Bag)) return null;
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            var msg = e.InnerException?.Message ?? e.Message;
+            // YamlDotNet places tab errors at the start of the enclosing mapping; point at the tab instead.
+            if (msg.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentationTab(text) is var (tabLine, tabColumn))
+            {
+                r.Bag.Add(new SourcePos(r.File, tabLine, tabColumn), "", "YAML syntax error: a tab character in the indentation; YAML indents with spaces only");
+                return null;
+            }
+            var open = UnclosedFlow(text);
+            var hint = open is { } o && (o.Line, o.Column) != ((int)e.Start.Line, (int)e.Start.Column)
+                ? $" (the '{o.Bracket}' at line {o.Line}, column {o.Column} is not closed)" : "";
+            // YamlDotNet's messages quote source text; mask identity numbers in them.
+            r.Bag.Add(new SourcePos(r.File, (int)e.Start.Line, (int)e.Start.Column), "", $"YAML syntax error: {PersonnummerGuard.MaskAll(hint.Length > 0 ? Trim(msg).TrimEnd('.') : Trim(msg))}{hint}");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails without a position on some unclosed '{' or '[' followed by more lines.
+            var at = UnclosedFlow(text) is { } o
+                ? (o.Line, o.Column, $"YAML syntax error: this '{o.Bracket}' is not closed with '{(o.Bracket == '{' ? '}' : ']')}'")
+                : (1, 1, "YAML syntax error: the file cannot be read as YAML");
+            r.Bag.Add(new SourcePos(r.File, at.Item1, at.Item2), "", at.Item3);
+            return null;
+        }
+        if (stream.Documents.Count == 0)
+        {
+            r.Bag.Add(new SourcePos(r.File, 1, 1), "", "the file is empty");
+            return null;
+        }
+        if (stream.Documents.Count > 1)
+            r.Bag.Add(r.Pos(stream.Documents[1].RootNode), "", "expected one YAML document, found several ('---' separators)");
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            r.Error(stream.Documents[0].RootNode, "", $"expected the file to be a mapping of sections (forbund:, horizon:, …), found {YamlReader.Describe(stream.Documents[0].RootNode)}");
+            return null;
+        }
+        // Keys are names everywhere in the format; a list or mapping used as a key ("? [a, b]: 1") is refused up front.
+        var complexKeys = stream.Documents[0].AllNodes.OfType<YamlMappingNode>()
+            .SelectMany(m => m.Children.Keys).Where(k => k is not YamlScalarNode).ToList();
+        foreach (var key in complexKeys)
+            r.Error(key, "", $"expected a name as key, found {YamlReader.Describe(key)}");
+        return complexKeys.Count == 0 ? root : null;
+    }
+
+    /// <summary>Line and column of the first tab in a line's indentation, if any.</summary>
+    private static (int Line, int Column)? FirstIndentationTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent) return (i + 1, tab + 1);
+        }
+        return null;
+    }
+
+    /// <summary>The innermost '{' or '[' still open where the YAML parser gave up, if any.</summary>
+    private static (int Line, int Column, char Bracket)? UnclosedFlow(string text)
+    {
+        var open = new Stack<(YamlDotNet.Core.Mark Start, char Bracket)?>();
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        try
+        {
+            while (parser.MoveNext())
+                switch (parser.Current)
+                {
+                    case YamlDotNet.Core.Events.MappingStart ms:
+                        open.Push(ms.Style == YamlDotNet.Core.Events.MappingStyle.Flow ? (ms.Start, '{') : null);
+                        break;
+                    case YamlDotNet.Core.Events.SequenceStart ss:
+                        open.Push(ss.Style == YamlDotNet.Core.Events.SequenceStyle.Flow ? (ss.Start, '[') : null);
+                        break;
+                    case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                        open.TryPop(out _);
+                        break;
+                }
+            return null;
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+        }
+        // The stack enumerates innermost first.
+        foreach (var f in open)
+            if (f is { } flow) return ((int)flow.Start.Line, (int)flow.Start.Column, flow.Bracket);
+        return null;
+    }
+
+    private static string Trim(string message)
+    {
+        // "(Line: 3, Col: 5, Idx: 20) - (Line: …): While scanning…" → keep the human part.
+        var i = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 ? message[(i + 3)..] : message;
+    }
+}
