@@ -68,27 +68,6 @@ public static class Summariser
         };
     }
 
-    /// <summary>Each party's totals in one replicate, in party order; rounded like every other money figure.</summary>
-    public static IReadOnlyList<PartyFigures> PartyTotals(ScenarioIndex ix, ReplicateResult r)
-    {
-        var nP = ix.Parties.Length;
-        var list = new List<PartyFigures>(nP);
-        for (var p = 0; p < nP; p++)
-        {
-            double contribution = 0, inKind = 0, paid = 0, cf = 0;
-            for (var m = 0; m < r.Months; m++)
-            {
-                contribution += r.PartyContribution[m * nP + p];
-                inKind += r.PartyInKind[m * nP + p];
-                paid += r.PartyPaid[m * nP + p];
-                cf += r.PartyCounterfactualPaid[m * nP + p];
-            }
-            list.Add(new PartyFigures(ix.Parties[p].Id, Stat.Round(contribution), Stat.Round(inKind), Stat.Round(paid), Stat.Round(cf),
-                Stat.Round(contribution + inKind + paid - cf)));
-        }
-        return list;
-    }
-
     // ------------------------------------------------------------------ recorded results
 
     /// <summary>The forecast of a recorded quantity in one replicate: a single value or counts per category.</summary>
