@@ -69,8 +69,7 @@ public sealed class FinsamClusterOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming every bad setting (<see cref="ClusterOptionsValidator"/>).</summary>
     public void Validate()
     {
-        var result = new ClusterOptionsValidator().Validate(null, this);
-        if (result.Failed) throw new ArgumentException(string.Join(" ", result.Failures ?? [result.FailureMessage]));
+        new ClusterOptionsValidator().ThrowIfInvalid(this);
     }
 }
 

@@ -31,14 +31,12 @@ public static class FinsamOptionsValidation
         return services;
     }
 
-    /// <summary>Throws <see cref="OptionsValidationException"/> listing every failure of <paramref name="options"/>.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every failure of <paramref name="options"/>; returns the options.</summary>
     public static T ThrowIfInvalid<T>(this IValidateOptions<T> validator, T options) where T : class
     {
-        ArgumentNullException.ThrowIfNull(validator);
-        var result = validator.Validate(Options.DefaultName, options);
-        if (result.Failed)
-            throw new OptionsValidationException(Options.DefaultName, typeof(T), result.Failures ?? [result.FailureMessage]);
-        return options;
+        var failures = new List<string>();
+        validator.Check(options, failures);
+        return failures.Count == 0 ? options : throw new ArgumentException(string.Join(" ", failures));
     }
 
     /// <summary>Adds the failures of <paramref name="options"/> to <paramref name="failures"/>; returns the options.</summary>

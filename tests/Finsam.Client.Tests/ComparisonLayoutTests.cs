@@ -85,3 +85,27 @@ public class ComparisonLayoutTests
         Assert.False(ComparisonTable.FitsAsColumns(c, 80));
     }
 }
+
+/// <summary>The report's comparison page: alternatives as rows, every name whole, "—" for a zero difference.</summary>
+public class ComparisonPageTests
+{
+    [Fact]
+    public void The_comparison_page_lists_alternatives_as_rows_and_shows_a_dash_for_a_zero_difference()
+    {
+        var names = new[] { "base", "status-quo-60-40", "flat-40-60", "budget-12mkr" };
+        var values = names.Select((n, k) => new FigureValue(n, new Stat(500 + k, 490, 500, 510),
+            k == 0 ? null : k == 2 ? Stat.Zero : new Stat(k, k - 1, k, k + 1),
+            k is 0 or 2 ? null : 0.7, k is 0 or 2 ? null : 0.1, k is 0 or 2 ? null : 0.7, 20)).ToList();
+        var c = new ComparisonResult(1, 20, "base", "mean and 90 % interval",
+            names.Select(n => new AlternativeInfo(n, null, "Värend", "varend.yaml", n)).ToList(),
+            [new FigureComparison("served", "People served", "people", Better.Higher, values)], []);
+        var html = Finsam.Report.ReportBuilder.BuildComparison(c);
+        foreach (var n in names) Assert.Contains($"<th scope=\"row\">{n}</th>", html);
+        Assert.Contains("Personer som fått insats", html);
+        var flat = html[html.IndexOf("<th scope=\"row\">flat-40-60</th>", StringComparison.Ordinal)..];
+        flat = flat[..flat.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("<td>—</td>", flat);
+        Assert.DoesNotContain("0,0", flat.Split("<td>")[^1]);
+        Assert.Contains("70,0", html);
+    }
+}

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Finsam.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,41 +136,8 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     private static Task<(int Exit, string Output)> Silo(Dictionary<string, string> environment, params string[] args) =>
-        RunAsync(SiloProcess.SiloDll, Path.GetDirectoryName(SiloProcess.SiloDll)!, environment, args);
+        FinsamCli.RunDllAsync(SiloProcess.SiloDll, Path.GetDirectoryName(SiloProcess.SiloDll)!, environment, TimeSpan.FromMinutes(1), args);
 
     private static Task<(int Exit, string Output)> Client(Dictionary<string, string> environment, params string[] args) =>
-        RunAsync(FinsamCli.Dll, Simulation.RepoRoot, environment, args);
-
-    private static async Task<(int Exit, string Output)> RunAsync(string dll, string workingDirectory, Dictionary<string, string> environment, string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["COLUMNS"] = "200";
-        foreach (var (k, v) in environment) info.Environment[k] = v;
-        using var process = new Process { StartInfo = info };
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish within a minute:\n{output}");
-        }
-        lock (output) return (process.ExitCode, output.ToString());
-    }
+        FinsamCli.RunDllAsync(FinsamCli.Dll, Simulation.RepoRoot, environment, TimeSpan.FromMinutes(1), args);
 }

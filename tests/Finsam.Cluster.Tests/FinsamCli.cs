@@ -20,18 +20,23 @@ internal static class FinsamCli
     }
 
     /// <summary>Runs `finsam ARGS` from the repository root; kills it after <paramref name="timeout"/>.</summary>
-    public static async Task<(int Exit, string Output)> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(TimeSpan timeout, params string[] args) =>
+        RunDllAsync(Dll, Simulation.RepoRoot, null, timeout, args);
+
+    /// <summary>Runs `dotnet DLL ARGS` in <paramref name="workingDirectory"/> with extra environment variables; kills it after <paramref name="timeout"/>.</summary>
+    public static async Task<(int Exit, string Output)> RunDllAsync(string dll, string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Simulation.RepoRoot,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(Dll);
+        info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["COLUMNS"] = "160";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         using var process = new Process { StartInfo = info };
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -47,7 +52,7 @@ internal static class FinsamCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"finsam {string.Join(' ', args)} did not finish within {timeout}:\n{output}");
+            Assert.Fail($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish within {timeout}:\n{output}");
         }
         lock (output) return (process.ExitCode, output.ToString());
     }

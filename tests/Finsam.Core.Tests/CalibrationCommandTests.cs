@@ -68,8 +68,8 @@ public sealed class CalibrationCommandTests : IDisposable
         Assert.Contains("Interval coverage:", output, StringComparison.Ordinal);
         Assert.True(File.Exists(overlay));
         var text = File.ReadAllText(overlay);
-        Assert.Contains("base: \"../tiny.yaml\"", text, StringComparison.Ordinal);
-        Assert.Contains("insatser[a].exits: { dirichlet: { Arbetande: 31, Sjuk: 11 } }", text, StringComparison.Ordinal);
+        Assert.Contains("base: ../tiny.yaml", text, StringComparison.Ordinal);
+        Assert.Contains("insatser[a].exits: {dirichlet: {Arbetande: 31, Sjuk: 11}}", text, StringComparison.Ordinal);
         Assert.Empty(ScenarioLoader.Validate(ScenarioSource.FromFile(scenario).WithOverlay(overlay)));
 
         var (runExit, runOutput) = Cli("run", scenario, "--overlay", overlay, "-n", "3");

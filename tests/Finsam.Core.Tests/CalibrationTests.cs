@@ -113,9 +113,12 @@ public sealed class CalibrationTests(ITestOutputHelper output)
     [Fact]
     public void Overlay_values_are_written_so_the_loader_reads_them_back()
     {
-        Assert.Equal("{ triangular: [2.4, 4, 7.2] }", OverlayWriter.Yaml(new TriangularValue(2.4, 4, 7.2)));
-        Assert.Equal("{ beta: [2, 98] }", OverlayWriter.Yaml(new BetaValue(2, 98)));
-        Assert.Equal("{ dirichlet: { Arbetande: 6.5, \"a: b\": 1 } }", OverlayWriter.Yaml(new Mix("k", ["Arbetande", "a: b", "Sjuk"], [6.5, 1, 0], true)));
+        Assert.Equal("{triangular: [2.4, 4, 7.2]}", OverlayWriter.Yaml(new TriangularValue(2.4, 4, 7.2)));
+        Assert.Equal("{beta: [2, 98]}", OverlayWriter.Yaml(new BetaValue(2, 98)));
+        Assert.Equal("{normal: {mean: 3, sd: 0.5, min: 0}}", OverlayWriter.Yaml(new TruncatedNormalValue(3, 0.5, 0, double.PositiveInfinity)));
+        // Names are quoted where YAML needs it, and kept as text where a reader could take them for a number or boolean.
+        Assert.Equal("{dirichlet: {Arbetande: 6.5, 'a: b': 1, \"12\": 2, \"true\": 3}}",
+            OverlayWriter.Yaml(new Mix("k", ["Arbetande", "a: b", "Sjuk", "12", "true"], [6.5, 1, 0, 2, 3], true)));
         Assert.Equal("0.1235", OverlayWriter.Num(0.123456));
         Assert.Equal("420000", OverlayWriter.Num(420_000.4));
     }

@@ -126,7 +126,7 @@ public sealed class HostileInputTests
     {
         var example = Path.Combine(Repo.Scenarios, "example-forbund.yaml");
         var output = new StringWriter();
-        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output), Interactive = Spectre.Console.InteractionSupport.No });
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output), Ansi = Spectre.Console.AnsiSupport.No, ColorSystem = Spectre.Console.ColorSystemSupport.NoColors, Interactive = Spectre.Console.InteractionSupport.No });
         var exit = await Finsam.Client.Program.InvokeAsync(console, new Finsam.Client.Running.BackendOptions(), ["run", example, "--cluster", "postgres"], output);
         Assert.Equal(2, exit);
         Assert.Contains("error: ", output.ToString(), StringComparison.Ordinal);

@@ -248,3 +248,36 @@ public class RecordedResultsTests
         Assert.Contains(problems, p => p.Contains("'rest' is 'Okänt', not 'Kvar i insats'", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The new counts travel between silos as JSON (Orleans' JSON codec for Core types): nothing is lost.</summary>
+public class RecordedResultsTransportTests
+{
+    [Fact]
+    public void Replicate_results_and_shard_reports_keep_the_exit_counts_through_json()
+    {
+        var t = new TinyScenario { Replicates = 2 };
+        t.Extra = """
+            recorded:
+              - { id: inc, quantity: income_transition, insats: a, counts: { Sjukpenning: { Arbete: 30 } }, source: test }
+              - { id: occ, quantity: occupation_transition, insats: a, counts: { Sjuk: { Arbetande: 30 } }, source: test }
+              - { id: stay, quantity: mean_stay, insats: a, value: 4, source: test }
+            """;
+        var r = t.Run().Replicates[0];
+        var back = System.Text.Json.JsonSerializer.Deserialize<ReplicateResult>(System.Text.Json.JsonSerializer.Serialize(r))!;
+        Assert.True(r.IncomeTransition.Sum() > 0 && r.StaySum.Sum() > 0);
+        Assert.Equal(r.ExitIncome, back.ExitIncome);
+        Assert.Equal(r.IncomeTransition, back.IncomeTransition);
+        Assert.Equal(r.OccupationTransition, back.OccupationTransition);
+        Assert.Equal(r.StaySum, back.StaySum);
+        Assert.Equal(r.StayBand, back.StayBand);
+
+        var counts = new ExitCounts(ExitRecords.Detail | ExitRecords.IncomeTransition, 1, 2, 2);
+        counts.Exit(0, 1, 0, 1, 0, 7);
+        var report = System.Text.Json.JsonSerializer.Deserialize<ExitCounts>(System.Text.Json.JsonSerializer.Serialize(counts))!;
+        Assert.Equal([1, 0], report.ExitIncome);
+        Assert.Equal([0, 0, 1, 0], report.IncomeTransition);
+        Assert.Equal([7L], report.StaySum);
+        Assert.Equal([0, 0, 1, 0, 0], report.StayBand);
+        Assert.Equal(2, report.Incomes);
+    }
+}

@@ -56,7 +56,7 @@ public sealed partial class SchemaTests
         var keys = ((YamlMappingNode)example.Documents[0].RootNode).Children.Keys
             .Select(k => ((YamlScalarNode)k).Value!).ToHashSet(StringComparer.Ordinal);
         // Optional sections the example leaves to its catalog (docs/scenario-format.md §3).
-        keys.UnionWith(["payers", "income_states", "occupations"]);
+        keys.UnionWith(["payers", "income_states", "occupations", "priors", "groups"]);
 
         Assert.Equal(new SortedSet<string>(keys, StringComparer.Ordinal), Properties(Load(ScenarioSchemaPath)));
     }
@@ -104,7 +104,7 @@ public sealed partial class SchemaTests
         foreach (var duration in new[]
         {
             "{ distribution: geometric, mean: 6 }", "{ distribution: fixed, months: 2 }", "{ distribution: uniform, min: 2, max: 4 }",
-            "{ distribution: gamma, mean: 6, sd: 3 }", "{ distribution: lognormal, mean: 6, sd: 3 }",
+            "{ distribution: gamma, mean: 6, sd: 3 }", "{ distribution: lognormal, mean: 6, sd: 3 }", "{ realised_mean: 12 }",
         })
             loader.UnionWith(LoaderKeys("insatser[0].duration", false, replaceWith: duration));
         Assert.Equal(Properties(Def(Load(ScenarioSchemaPath), "duration")), loader);

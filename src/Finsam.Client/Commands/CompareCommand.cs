@@ -31,7 +31,7 @@ public static class CompareCommand
         };
         var replicates = CommonOptions.Replicates();
         var seed = CommonOptions.Seed();
-        var outDir = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write comparison.json and comparison.csv into this folder." };
+        var outDir = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write comparison.json, comparison.csv and comparison.html (the comparison page, in Swedish) into this folder." };
         var cmd = new Command("compare",
             "Compare funding or capacity alternatives side by side: each headline figure with its 90 % interval, the difference against the " +
             "first alternative with its interval, the probability that an alternative beats the first, and what each party pays and gains. " +
@@ -72,7 +72,11 @@ public static class CompareCommand
                 if (parse.GetValue(outDir) is { } dir)
                 {
                     ComparisonWriter.Write(result, dir.FullName);
-                    console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "comparison.json")}[/] and comparison.csv.");
+                    // The comparison page (Swedish), alternatives as rows like the terminal's.
+                    var page = Path.Combine(dir.FullName, "comparison.html");
+                    File.WriteAllText(page + ".partial", Finsam.Report.ReportBuilder.BuildComparison(result), new System.Text.UTF8Encoding(false));
+                    File.Move(page + ".partial", page, overwrite: true);
+                    console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(dir.ToString(), "comparison.json")}[/], comparison.csv and comparison.html.");
                 }
                 return 0;
             }

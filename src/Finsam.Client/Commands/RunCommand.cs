@@ -43,6 +43,13 @@ public static class RunCommand
             var source = read!;
             var chosen = parse.GetValue(variant);
             Scenario scenario;
+            // The whole file as 'validate' sees it, every variant included: a broken variant is not run around.
+            var problems = ScenarioLoader.Validate(source);
+            if (problems.Count > 0)
+            {
+                DiagnosticPrinter.Write(console, problems, source);
+                return ValidateCommand.InvalidScenario;
+            }
             try
             {
                 scenario = ScenarioLoader.Load(source, chosen);
@@ -52,6 +59,8 @@ public static class RunCommand
                 DiagnosticPrinter.Write(console, e.Diagnostics, source);
                 return ValidateCommand.InvalidScenario;
             }
+            // Say what the priors filled in and which realised stays the run meets (docs/scenario-format.md §9).
+            foreach (var note in scenario.PriorsNotes) console.MarkupLineInterpolated($"[grey]priors: {note}[/]");
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
             // Refuse before any work starts: a run over the budget, or results that could not be written at the end.

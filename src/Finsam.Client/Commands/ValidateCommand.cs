@@ -31,6 +31,7 @@ public static class ValidateCommand
             }
             var fitted = source!.Overlay is { } ov ? ScenarioLoader.OverlayVariant(ov) : null;
             var scenario = ScenarioLoader.Load(source, fitted);
+            foreach (var note in scenario.PriorsNotes) console.MarkupLineInterpolated($"[grey]priors: {note}[/]");
             console.MarkupLineInterpolated($"[green]valid[/]: {scenario.Name} — {scenario.Parties.Count} parties, {scenario.Insatser.Count} insatser, {scenario.Referrals.Count} referral flows, {scenario.Recorded.Count} recorded results, {scenario.Variants.Count} variants{(scenario.Overlay is null ? "" : $", overlay {scenario.Overlay}")}");
             return 0;
         });

@@ -56,7 +56,7 @@ public static class BoardTables
             t.AddRow(Markup.Escape(f.Label), inputs, Pct(f.Unexplained));
         }
         console.Write(t);
-        console.MarkupLine("[grey]Rest = interactions, drawn mixes and each person's own chance. Inputs whose effect cannot be told from chance (F test, 5 % false discovery rate) count as 0; shares sum to at most 100 %.[/]");
+        console.MarkupLine("[grey]Rest = interactions and each person's own chance. Inputs whose effect cannot be told from chance (F test, 5 % false discovery rate) count as 0; shares sum to at most 100 %.[/]");
         console.WriteLine();
     }
 

@@ -137,10 +137,7 @@ public sealed class BackendOptions
 
     private static FinsamTelemetryOptions TelemetryOptions(IConfiguration configuration)
     {
-        var options = FinsamConfiguration.GetTelemetryOptions(configuration);
-        var result = new TelemetryOptionsValidator().Validate(null, options);
-        if (result.Failed) throw new ArgumentException(string.Join(" ", result.Failures ?? [result.FailureMessage]));
-        return options;
+        return new TelemetryOptionsValidator().ThrowIfInvalid(FinsamConfiguration.GetTelemetryOptions(configuration));
     }
 
     // 'in-process' is the client's own choice, not a cluster mode, so it has its own key.

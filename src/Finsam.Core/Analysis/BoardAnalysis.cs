@@ -30,6 +30,13 @@ public static class BoardAnalysis
         var inputs = Sensitivity.UncertainParams(s)
             .Select(p => (new SensitivityInput(p.Key, p.ToString()), replicates.Select(r => ParamDraws.Value(s.Seed, r, p)).ToArray()))
             .ToList();
+        foreach (var mix in Sensitivity.DrawnMixes(s))
+        {
+            var draws = replicates.Select(r => ParamDraws.Mix(s.Seed, r, mix)).ToArray();
+            for (var c = 0; c < mix.Categories.Count; c++)
+                inputs.Add((new SensitivityInput($"{mix.Key}[{mix.Categories[c]}]", $"dirichlet share of {mix.Categories[c]}", mix.Key),
+                    draws.Select(d => d[c]).ToArray()));
+        }
         var figures = summary.Replicates.Select((r, k) =>
         {
             var merged = new Dictionary<string, double?>(r.Figures, StringComparer.Ordinal);

@@ -12,13 +12,16 @@ public sealed record SensitivityResult(
     string Method, int Replicates, int Bins, double SignificanceLevel,
     IReadOnlyList<SensitivityInput> Inputs, IReadOnlyList<FigureSensitivity> Figures);
 
-/// <summary>An uncertain input: its field path (the key its draws are made from) and its distribution.</summary>
-public sealed record SensitivityInput(string Key, string Distribution);
+/// <summary>
+/// An uncertain input: its field path (the key its draws are made from) and its distribution. The shares of one
+/// drawn mix are dependent (they sum to one), so they carry the mix's key as <see cref="Group"/> and only the
+/// share that explains most counts for the mix.
+/// </summary>
+public sealed record SensitivityInput(string Key, string Distribution, string? Group = null);
 
 /// <summary>
 /// One figure: its variance over replicates, each input's share of it (largest first, only inputs whose effect can
-/// be told from zero), the share explained by them together, and the rest (interactions, inputs drawn as mixes,
-/// and each person's own chance). <see cref="Rescaled"/> says the estimated shares summed above 100 % and were scaled down.
+/// be told from zero), the share explained by them together, and the rest (interactions and each person's own chance). <see cref="Rescaled"/> says the estimated shares summed above 100 % and were scaled down.
 /// </summary>
 public sealed record FigureSensitivity(string Figure, string Label, string Unit, int Pairs, double Variance,
     IReadOnlyList<InputShare> Shares, double Explained, double Unexplained, bool Rescaled);
@@ -34,7 +37,7 @@ public static class Sensitivity
         "input's drawn value and split into equal-count bins; the share of the figure's variance explained by the bin means is " +
         "the correlation ratio, bias-adjusted as omega squared of a one-way analysis of variance. An input whose F test does " +
         "not pass the Benjamini–Hochberg procedure at a 5 % false discovery rate counts as 0. Shares are of independent inputs, so they add up to at most 100 %; the rest is interactions, " +
-        "mixes (Dirichlet shares, not listed) and each person's own chance.";
+        "and each person's own chance. A drawn mix (Dirichlet shares) counts once, by the share that explains most.";
 
     /// <summary>Every uncertain (not fixed) number of a scenario, including its valuation catalog, by field path.</summary>
     public static IReadOnlyList<Param> UncertainParams(Scenario scenario)
@@ -69,6 +72,31 @@ public static class Sensitivity
         return found.Values.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Every mix a scenario draws per replicate (a Dirichlet), by key.</summary>
+    public static IReadOnlyList<Mix> DrawnMixes(Scenario scenario)
+    {
+        var found = new Dictionary<string, Mix>(StringComparer.Ordinal);
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        void Walk(object? o, int depth)
+        {
+            if (o is null || depth > 12 || o is string || o is Param || o is Distribution || o.GetType().IsPrimitive) return;
+            if (o.GetType().IsValueType && o is not IEnumerable) return;
+            if (!seen.Add(o)) return;
+            if (o is Mix m)
+            {
+                if (m.IsDirichlet) found.TryAdd(m.Key, m);
+                return;
+            }
+            if (o is IDictionary dict) { foreach (var v in dict.Values) Walk(v, depth + 1); return; }
+            if (o is IEnumerable list) { foreach (var v in list) Walk(v, depth + 1); return; }
+            foreach (var prop in o.GetType().GetProperties())
+                if (prop.GetIndexParameters().Length == 0 && prop.PropertyType != typeof(string) && !prop.PropertyType.IsPrimitive)
+                    Walk(prop.GetValue(o), depth + 1);
+        }
+        Walk(scenario, 0);
+        return found.Values.OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>
     /// Equal-count bins for n replicates: about the cube root of n (6 for 200), between 2 and 20. Few wide bins
     /// keep the test's power for the smooth, mostly monotone effects a scenario's inputs have.
@@ -88,6 +116,8 @@ public static class Sensitivity
         var n = figures.Count;
         if (n < MinReplicates) return null;
         var result = new List<FigureSensitivity>();
+        // Each input is sorted once; a figure with a value in every replicate (the usual case) reuses that order.
+        var fullOrder = inputs.Select(i => Enumerable.Range(0, n).OrderBy(k => i.Values[k]).ThenBy(k => k).ToArray()).ToArray();
         foreach (var (key, label, unit) in definitions)
         {
             var rows = Enumerable.Range(0, n).Where(k => figures[k].GetValueOrDefault(key) is { } v && double.IsFinite(v)).ToArray();
@@ -97,17 +127,25 @@ public static class Sensitivity
             var sst = y.Sum(v => (v - mean) * (v - mean));
             if (sst <= 1e-12 * Math.Max(1, mean * mean) * y.Length) continue; // the figure does not vary: nothing to explain
             var tested = new List<InputShare>();
-            foreach (var (input, values) in inputs)
+            for (var i = 0; i < inputs.Count; i++)
             {
-                var x = rows.Select(k => values[k]).ToArray();
+                var (input, values) = inputs[i];
+                var x = rows.Length == n ? values : rows.Select(k => values[k]).ToArray();
                 if (x.Max() - x.Min() <= 0) continue;
-                var (share, p) = Share(x, y, BinsFor(rows.Length));
+                var (share, p) = Share(x, y, BinsFor(rows.Length), rows.Length == n ? fullOrder[i] : null);
                 tested.Add(new InputShare(input.Key, share, p));
             }
-            // Dozens of inputs are tested per figure: Benjamini–Hochberg keeps the expected share of chance
-            // findings among the inputs kept at 5 %, instead of 5 % of every input tested.
-            var kept = BenjaminiHochberg(tested.Select(t => t.PValue).ToArray(), Alpha);
-            var shares = tested.Where((t, i) => kept[i] && t.Share > 0).ToList();
+            // A drawn mix is one input: its best share stands for it, its p-value Bonferroni-corrected for the
+            // number of shares tried. Dozens of inputs are then tested per figure: Benjamini–Hochberg keeps the
+            // expected share of chance findings among the inputs kept at 5 %, instead of 5 % of every input tested.
+            var groupOf = inputs.ToDictionary(i => i.Input.Key, i => i.Input.Group ?? i.Input.Key, StringComparer.Ordinal);
+            var candidates = tested.GroupBy(t => groupOf[t.Input]).Select(g =>
+            {
+                var best = g.MaxBy(t => t.Share)!;
+                return best with { PValue = Math.Min(1, g.Min(t => t.PValue) * g.Count()) };
+            }).ToList();
+            var kept = BenjaminiHochberg(candidates.Select(t => t.PValue).ToArray(), Alpha);
+            var shares = candidates.Where((t, i) => kept[i] && t.Share > 0).ToList();
             var total = shares.Sum(s => s.Share);
             var rescaled = total > 1;
             if (rescaled) shares = shares.Select(s => s with { Share = s.Share / total }).ToList();
@@ -136,10 +174,10 @@ public static class Sensitivity
     /// One input's first-order share of y's variance: ω² of a one-way ANOVA of y over equal-count bins of x, and
     /// the F test's p-value. ω² removes the between-bin variance that chance alone produces (about (B−1)/(n−1)).
     /// </summary>
-    public static (double Share, double PValue) Share(double[] x, double[] y, int bins)
+    public static (double Share, double PValue) Share(double[] x, double[] y, int bins, int[]? order = null)
     {
         var n = x.Length;
-        var order = Enumerable.Range(0, n).OrderBy(k => x[k]).ThenBy(k => k).ToArray();
+        order ??= Enumerable.Range(0, n).OrderBy(k => x[k]).ThenBy(k => k).ToArray();
         var mean = y.Average();
         double ssb = 0, ssw = 0;
         for (var b = 0; b < bins; b++)

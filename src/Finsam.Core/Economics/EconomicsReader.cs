@@ -10,7 +10,7 @@ namespace Finsam.Core.Economics;
 /// (<c>economics: { valuation: catalog/valuation-sweden-2016.yaml, follow_up_years: 5, discount_rate: 3% }</c>).
 /// Problems go to the loader's diagnostics with file, line, column and field, like every other scenario error.
 /// </summary>
-internal static class EconomicsReader
+public static class EconomicsReader
 {
     public const int MaxFollowUpYears = 50;
 
@@ -33,7 +33,7 @@ internal static class EconomicsReader
         return null;
     }
 
-    public static EconomicsSettings? Read(MapView top, ScenarioSource source, DiagnosticBag bag,
+    internal static EconomicsSettings? Read(MapView top, ScenarioSource source, DiagnosticBag bag,
         IReadOnlyList<IncomeState> incomeStates, IReadOnlyCollection<string> occupations)
     {
         var m = top.Child("economics");
@@ -54,7 +54,7 @@ internal static class EconomicsReader
     }
 
     /// <summary>Reads a valuation catalog; null (with diagnostics) when it has errors.</summary>
-    public static ValuationCatalog? ReadCatalog(string file, string text, DiagnosticBag bag,
+    internal static ValuationCatalog? ReadCatalog(string file, string text, DiagnosticBag bag,
         IReadOnlyList<IncomeState> states, IReadOnlyCollection<string> occupations)
     {
         var incomeStates = states.Select(s => s.Id).ToList();

@@ -41,4 +41,8 @@ public static class ParamDraws
 {
     public static double Value(ulong scenarioSeed, int replicate, Param p) =>
         p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), p.Key)));
+
+    /// <summary>A mix's shares as the engine drew them (<see cref="ReplicateModel.DrawMix"/>).</summary>
+    public static double[] Mix(ulong scenarioSeed, int replicate, Mix mix) =>
+        mix.Draw(new StreamRandom(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), mix.Key)));
 }

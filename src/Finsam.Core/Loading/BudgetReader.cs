@@ -10,7 +10,7 @@ internal sealed class BudgetReader(ReadingContext cx)
     {
         var b = top.Child("budget", required: true);
         if (b is null) return null;
-        var equity = b.Number("equity", min: 0) ?? 0;
+        var equity = b.Number("equity", min: 0, max: WorkBudget.MaxAmount) ?? 0;
         var carry = b.Bool("carry_over") ?? true;
         var lines = new List<BudgetLine>();
         foreach (var l in b.List("lines", required: true))
@@ -27,7 +27,7 @@ internal sealed class BudgetReader(ReadingContext cx)
         foreach (var y in b.List("years", required: true, idKey: "year"))
         {
             var year = y.Int("year", required: true, min: 1900, max: 2200);
-            var total = y.Param("total", required: !allAmounts, min: 0);
+            var total = y.Param("total", required: !allAmounts, min: 0, max: WorkBudget.MaxAmount);
             var shares = new Dictionary<string, double>(StringComparer.Ordinal);
             var sharesMap = y.Child("shares", required: true);
             if (sharesMap is not null)

@@ -76,7 +76,7 @@ internal sealed class CatalogReader(ReadingContext cx)
         var id = m.Str("id", required: true);
         var payer = m.Str("payer", required: true);
         cx.Ids.Ref(cx.Ids.Payers, payer, m.Get("payer"), m.Sub("payer"), "payer");
-        var cost = m.Param("monthly_cost", required: true, min: 0);
+        var cost = m.Param("monthly_cost", required: true, min: 0, max: WorkBudget.MaxAmount);
         var self = m.Bool("self_sufficient") ?? false;
         var occ = m.Str("occupation");
         if (occ is not null) cx.Ids.Ref(cx.Ids.Occupations, occ, m.Get("occupation"), m.Sub("occupation"), "occupation");

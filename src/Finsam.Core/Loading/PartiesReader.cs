@@ -19,7 +19,7 @@ internal sealed class PartiesReader(ReadingContext cx)
             var kind = cx.Word(m, "kind", Keyword.PartyKinds, required: true);
             var share = m.Number("share", min: 0, max: 1);
             unreadShare |= share is null && m.Get("share") is not null;
-            var amount = m.Number("amount", min: 0);
+            var amount = m.Number("amount", min: 0, max: WorkBudget.MaxAmount);
             if (m.Has("share") == m.Has("amount"))
                 cx.R.Error(m.Node, m.Path, "give the party either 'share' (of each year's total) or 'amount' (SEK per year), not both or neither");
             var staff = new List<StaffLoan>();
@@ -32,9 +32,9 @@ internal sealed class PartiesReader(ReadingContext cx)
                     cx.R.Error(s.Get("insats")!, s.Sub("insats"), $"staff can only be lent to an insats whose capacity is given as fte and caseload; '{insats}' gives places");
                     ok = false;
                 }
-                var fte = s.Number("fte", required: true, min: 0);
+                var fte = s.Number("fte", required: true, min: 0, max: WorkBudget.MaxFte);
                 if (fte is 0) cx.R.Error(s.Get("fte")!, s.Sub("fte"), "fte must be > 0");
-                var value = s.Number("value_per_fte_year", min: 0) ?? 0;
+                var value = s.Number("value_per_fte_year", min: 0, max: WorkBudget.MaxAmount) ?? 0;
                 s.Done();
                 if (ok && fte is > 0) staff.Add(new StaffLoan(insats!, fte.Value, value));
             }

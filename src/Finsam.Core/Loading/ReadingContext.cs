@@ -14,7 +14,11 @@ internal sealed class ReadingContext
         Bag = bag;
         R = reader;
         Ids = new IdRegistry(reader);
+        Priors = new PriorsReader(this);
     }
+
+    /// <summary>The scenario's <c>priors:</c> file and what it filled in.</summary>
+    public PriorsReader Priors { get; }
 
     public ScenarioSource Source { get; }
     public DiagnosticBag Bag { get; }

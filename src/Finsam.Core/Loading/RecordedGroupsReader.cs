@@ -36,11 +36,13 @@ internal static class RecordedGroupsReader
                 if (!cx.Ids.Ref(known, member, node, path, "SUS category (occupation or income state)")) { ok = false; continue; }
                 if (!seen.Add(member)) { cx.R.Error(node, path, $"'{member}' is listed twice in group '{name}'"); ok = false; }
             }
-            if (!ok) continue;
+            // A broken group is kept empty, so its uses are not reported again.
+            if (!ok) { result[name] = []; continue; }
             var ids = members.Select(x => x.Value).ToList();
             if (!ids.All(cx.Ids.Occupations.Contains) && !ids.All(cx.Ids.IncomeStates.Contains))
             {
                 cx.R.Error(k, path, $"group '{name}' mixes occupations and income states; a group holds one or the other");
+                result[name] = [];
                 continue;
             }
             result[name] = ids;

@@ -151,6 +151,7 @@ internal sealed class RecordedReader(ReadingContext cx, IReadOnlyDictionary<stri
             if (known.Contains(cat)) members = [cat];
             else if (groups.TryGetValue(cat, out var g) && dim is Dimension.Occupation or Dimension.Income)
             {
+                if (g.Members.Count == 0) return false; // broken where it was defined, and reported there
                 var foreign = g.Members.Where(x => !known.Contains(x)).ToList();
                 if (foreign.Count > 0)
                 {
@@ -263,7 +264,7 @@ internal sealed class RecordedReader(ReadingContext cx, IReadOnlyDictionary<stri
         foreach (var (name, node) in byIncome ? byInc : byOcc)
         {
             if (known.Contains(name)) states.Add(name);
-            else if (groups.TryGetValue(name, out var g) && g.Members.All(known.Contains)) states.AddRange(g.Members);
+            else if (groups.TryGetValue(name, out var g) && g.Members.All(known.Contains)) { states.AddRange(g.Members); ok &= g.Members.Count > 0; }
             else ok &= cx.Ids.Ref(known, name, node, sg.Sub(key), byIncome ? "income state" : "occupation");
         }
         return ok ? new RecordedSubgroup(byIncome, states.Distinct(StringComparer.Ordinal).ToList()) : null;

@@ -16,8 +16,8 @@ internal sealed class ReferralReader(ReadingContext cx)
             var okFrom = cx.Ids.Ref(cx.Ids.Parties, from, m.Get("from"), m.Sub("from"), "party");
             var okGroup = cx.Ids.Ref(cx.Ids.TargetGroups, group, m.Get("target_group"), m.Sub("target_group"), "target group");
             var okTo = cx.Ids.RefInsats(to, m.Get("to"), m.Sub("to"));
-            var rate = m.Param("rate", min: 0);
-            var count = m.Int("count", min: 1);
+            var rate = m.Param("rate", min: 0, max: WorkBudget.MaxReferralRate);
+            var count = m.Int("count", min: 1, max: WorkBudget.MaxCohort);
             if (m.Has("rate") == m.Has("count"))
                 cx.R.Error(m.Node, m.Path, "give either 'rate' (expected referrals per month) or 'count' (a one-off cohort), not both or neither");
             var start = m.Month("start");

@@ -60,7 +60,7 @@ internal sealed class ScenarioBuilder
         horizon?.Done();
 
         var seed = ReadSeed(top);
-        var replicates = top.Int("replicates", min: 1, max: 100_000) ?? 100;
+        var replicates = top.Int("replicates", min: 1, max: WorkBudget.MaxReplicates) ?? 100;
 
         // First pass: every id that can be referred to, so references can be checked in one go.
         _cx.Ids.CollectScenario(top, catalog);
@@ -79,7 +79,10 @@ internal sealed class ScenarioBuilder
         var groups = top.List("target_groups", required: true).Select(new TargetGroupReader(_cx).Read).OfType<TargetGroup>().ToList();
         var exitModelReader = new ExitModelReader(_cx);
         var exitModels = top.List("exit_models").Select(m => exitModelReader.Read(m, occupations)).OfType<ExitModel>().ToList();
-        var insatser = top.List("insatser", required: true).Select(new InsatsReader(_cx).Read).OfType<Insats>().ToList();
+        _cx.Priors.Load(top);
+        var insatsReader = new InsatsReader(_cx, occupations);
+        var insatser = top.List("insatser", required: true).Select(insatsReader.Read).OfType<Insats>().ToList();
+        exitModels.AddRange(_cx.Priors.Models);
         var referrals = new ReferralReader(_cx).Read(top);
         var baseline = new BaselineReader(_cx).Read(top);
         var recordedGroups = top.Child("groups") is { } g ? RecordedGroupsReader.Read(_cx, g) : [];
@@ -93,8 +96,9 @@ internal sealed class ScenarioBuilder
         if (top.Get("target_groups") is YamlSequenceNode { Children.Count: 0 } emptyGroups)
             _r.Error(emptyGroups, "target_groups", "at least one target group is needed");
 
+        ChainLoops.Check(_r, top.Get("insatser"));
         if (_cx.Bag.HasErrors) return null;
-        return new Scenario
+        var scenario = new Scenario
         {
             File = _cx.Source.FileName,
             Name = name,
@@ -117,17 +121,32 @@ internal sealed class ScenarioBuilder
             Recorded = recorded,
             Variants = variants,
             ExitModels = exitModels,
+            PriorsNotes = _cx.Priors.Notes,
             Economics = economics,
         };
+        return WithinBudget(top, scenario);
+    }
+
+    /// <summary>The scenario's own run (its 'replicates') against the <see cref="WorkBudget"/>; reported where the user can fix it.</summary>
+    private Scenario? WithinBudget(MapView top, Scenario scenario)
+    {
+        if (WorkBudget.CheckRun(scenario, scenario.Replicates) is not { } over) return scenario;
+        var participants = WorkBudget.ExpectedParticipants(scenario) > WorkBudget.MaxParticipants;
+        var at = (participants ? top.Get("referrals") : top.Get("replicates")) ?? top.Get("referrals") ?? top.Node;
+        _r.Error(at, participants || top.Get("replicates") is null ? "referrals" : "replicates", over);
+        return null;
     }
 
     private ulong ReadSeed(MapView top)
     {
         var node = top.Get("seed");
         if (node is null) return 1;
-        if (node is YamlScalarNode { Value: { } s } && ulong.TryParse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
+        // A tagged (!!str 42) or quoted ("42") seed is text, as everywhere in the format.
+        if (node is YamlScalarNode { Value: { } s, Style: YamlDotNet.Core.ScalarStyle.Plain, Tag.IsEmpty: true } && ulong.TryParse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
             return seed;
-        _r.Error(node, "seed", $"expected a whole number ≥ 0, found {YamlReader.Describe(node)}");
+        var text = node is YamlScalarNode { Style: not YamlDotNet.Core.ScalarStyle.Plain } ? " (in quotes, so it is text: remove the quotes)"
+            : node is YamlScalarNode { Tag.IsEmpty: false } ? " (tagged as text with '!!', so it is not a number: remove the tag)" : "";
+        _r.Error(node, "seed", $"expected a whole number ≥ 0, found {YamlReader.Describe(node)}{text}");
         return 1;
     }
 }

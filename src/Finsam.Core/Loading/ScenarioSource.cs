@@ -21,11 +21,12 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
         var shown = DisplayName(path);
         var text = ReadText(path, shown);
         var includes = new Dictionary<string, string>(StringComparer.Ordinal);
-        var catalog = PeekCatalogPath(text);
-        if (catalog is not null)
+        // The catalog and the priors file travel with the scenario's text, so a cluster loads the same bytes.
+        foreach (var include in new[] { PeekTopLevel(text, "catalog"), PeekTopLevel(text, "priors") })
         {
-            var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", catalog);
-            if (File.Exists(full)) includes[catalog] = ReadText(full, DisplayName(full));
+            if (include is null) continue;
+            var full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", include);
+            if (File.Exists(full)) includes[include] = ReadText(full, DisplayName(full));
         }
         if (Economics.EconomicsReader.PeekValuationPath(text) is { } valuation)
         {
@@ -79,9 +80,9 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
     }
 
     /// <summary>The catalog path the text names, if it is readable YAML with a top-level 'catalog' key.</summary>
-    public string? CatalogPath() => PeekCatalogPath(Text);
+    public string? CatalogPath() => PeekTopLevel(Text, "catalog");
 
-    private static string? PeekCatalogPath(string text)
+    private static string? PeekTopLevel(string text, string key)
     {
         if (!YamlLimits.Check("", text, null)) return null;
         try
@@ -89,7 +90,7 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root
-                && root.Children.TryGetValue(new YamlScalarNode("catalog"), out var c) && c is YamlScalarNode { Value: { Length: > 0 } p })
+                && root.Children.TryGetValue(new YamlScalarNode(key), out var c) && c is YamlScalarNode { Value: { Length: > 0 } p })
                 return p;
         }
         catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)

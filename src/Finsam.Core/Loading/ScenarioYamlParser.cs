@@ -17,6 +17,12 @@ internal static class ScenarioYamlParser
         {
             stream.Load(new StringReader(text));
         }
+        catch (YamlDotNet.Core.AnchorNotFoundException e) when (AliasPosition(text, e.Message) is var (line, column, name))
+        {
+            // YamlDotNet reports an unknown alias at the start of the file; point at the alias itself.
+            r.Bag.Add(new SourcePos(r.File, line, column), "", $"YAML syntax error: the alias '*{name}' names no anchor ('&{name}') above it");
+            return null;
+        }
         catch (YamlDotNet.Core.YamlException e)
         {
             var msg = e.InnerException?.Message ?? e.Message;
@@ -60,6 +66,22 @@ internal static class ScenarioYamlParser
         foreach (var key in complexKeys)
             r.Error(key, "", $"expected a name as key, found {YamlReader.Describe(key)}");
         return complexKeys.Count == 0 ? root : null;
+    }
+
+    /// <summary>Where the alias an "anchor 'x' does not exist" error names is used, if it can be found.</summary>
+    private static (int Line, int Column, string Name)? AliasPosition(string text, string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "anchor '(?<name>[^']+)'");
+        if (!m.Success) return null;
+        var name = m.Groups["name"].Value;
+        // The first use outside a comment ('#' earlier on its line).
+        for (var at = text.IndexOf("*" + name, StringComparison.Ordinal); at >= 0; at = text.IndexOf("*" + name, at + 1, StringComparison.Ordinal))
+        {
+            var lineStart = at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1;
+            if (text.AsSpan(lineStart, at - lineStart).Contains('#')) continue;
+            return (1 + text.AsSpan(0, at).Count('\n'), at - lineStart + 1, name);
+        }
+        return null;
     }
 
     /// <summary>Line and column of the first tab in a line's indentation, if any.</summary>

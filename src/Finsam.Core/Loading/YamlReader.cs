@@ -51,8 +51,12 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
     public static bool TryNumber(YamlNode node, out double value)
     {
         value = 0;
-        return node is YamlScalarNode { Value: { } text, Style: YamlDotNet.Core.ScalarStyle.Plain } && TryNumber(text, out value);
+        // Quoted or tagged text ("42", !!str 42) is text, not a number.
+        return node is YamlScalarNode { Value: { } text, Style: YamlDotNet.Core.ScalarStyle.Plain } s && (s.Tag.IsEmpty || IsNumberTag(s.Tag.Value))
+            && TryNumber(text, out value);
     }
+
+    private static bool IsNumberTag(string tag) => tag is "tag:yaml.org,2002:int" or "tag:yaml.org,2002:float";
 
     private static bool TryNumber(string text, out double value)
     {
@@ -70,7 +74,8 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
         if (!TryNumber(node, out var v))
         {
             var quoted = node is YamlScalarNode { Style: not YamlDotNet.Core.ScalarStyle.Plain, Value: { } text } && TryNumber(text, out _);
-            Error(node, path, $"expected {what ?? "a number"}, found {Describe(node)}{(quoted ? " (in quotes, so it is text: remove the quotes)" : "")}");
+            var tagged = node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Tag.IsEmpty: false, Value: { } t } && TryNumber(t, out _);
+            Error(node, path, $"expected {what ?? "a number"}, found {Describe(node)}{(quoted ? " (in quotes, so it is text: remove the quotes)" : tagged ? " (tagged as text with '!!', so it is not a number: remove the tag)" : "")}");
             return null;
         }
         if (v < min || v > max)

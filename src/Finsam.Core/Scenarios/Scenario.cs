@@ -6,6 +6,9 @@ namespace Finsam.Core.Scenarios;
 /// </summary>
 public sealed record Scenario
 {
+    /// <summary>What the <c>priors:</c> file filled in (insats values the scenario left out, realised stays met), one line each.</summary>
+    public IReadOnlyList<string> PriorsNotes { get; init; } = [];
+
     public required string File { get; init; }
     public required string Name { get; init; }
     public string? Source { get; init; }
@@ -97,6 +100,8 @@ public sealed record Insats
     public required string Id { get; init; }
     public required string Name { get; init; }
     public required InsatsKind Kind { get; init; }
+    /// <summary>The kind from the evidence vocabulary (<c>insats_kind</c>: förrehabilitering, samverkansteam, …) that picks its priors.</summary>
+    public string? EvidenceKind { get; init; }
     /// <summary>Budget line paying for it; null when funded outside the förbund (e.g. a party's own joint assessment queue).</summary>
     public string? BudgetLine { get; init; }
     public Param? Places { get; init; }

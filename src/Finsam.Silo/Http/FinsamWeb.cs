@@ -38,7 +38,7 @@ public static class FinsamWeb
         services.AddSingleton(options);
         services.AddSingleton<ScenarioLibrary>();
         services.AddSingleton<ReportCache>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => FinsamOpenApi.Configure(o, options));
         // Every refusal is RFC 9457 problem details: status, title and, for scenarios, "problems" with positions.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
@@ -46,7 +46,14 @@ public static class FinsamWeb
             c.ProblemDetails.Detail = null; // never an exception's text or stack
         });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
-        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        services.Configure<KestrelServerOptions>(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            // Kestrel's default (240 bytes/s after 5 s) counts time the server itself is too busy to read: under a burst
+            // of 100 report requests it reset up to a quarter of the connections at about 10 s. A scenario body is small;
+            // a slow client still gets cut off, just not a busy server's own clients.
+            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 50, gracePeriod: TimeSpan.FromSeconds(60));
+        });
         return services;
     }
 
@@ -56,7 +63,7 @@ public static class FinsamWeb
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.MapOpenApi("/openapi/v1.json");
 
-        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, app.css.
+        // The page (Web/*, embedded in the assembly): index.html at "/", app.js, whatif.js, app.css.
         var page = new EmbeddedFileProvider(typeof(FinsamWeb).Assembly, "Finsam.Silo.Web");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         var types = new FileExtensionContentTypeProvider();
@@ -71,14 +78,19 @@ public static class FinsamWeb
             return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.ApiKey))
                 ? await next(ctx)
                 : ApiErrors.Problem(StatusCodes.Status401Unauthorized, $"missing or wrong API key: send it in the {HttpOptions.ApiKeyHeader} header");
-        });
+        }).ProducesProblem(StatusCodes.Status401Unauthorized);
 
         api.MapGet("/scenarios", (ScenarioLibrary library) => Results.Ok(library.List()))
-            .WithSummary("The shipped scenarios, with their variants and insatser.");
+            .WithSummary("The shipped scenarios, with their variants and insatser.")
+            .WithName("listScenarios").WithTags(FinsamOpenApi.ScenariosTag)
+            .Produces<IReadOnlyList<ScenarioEntry>>();
 
         api.MapGet("/scenarios/{file}", (string file, ScenarioLibrary library) =>
                 library.Source(file) is { } s ? Results.Text(s.Text, "application/yaml; charset=utf-8") : NotFound($"no scenario '{file}'"))
-            .WithSummary("The YAML text of a shipped scenario.");
+            .WithSummary("The YAML text of a shipped scenario.")
+            .WithName("getScenario").WithTags(FinsamOpenApi.ScenariosTag)
+            .Produces<Stream>(StatusCodes.Status200OK, "application/yaml")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/scenarios/inspect", async (HttpRequest request, ScenarioLibrary library, HttpOptions options) =>
             {
@@ -95,6 +107,7 @@ public static class FinsamWeb
             })
             .WithSummary("Check an uploaded scenario (YAML body) without running it: its name, variants and insatser (200), or every problem with its position (400).")
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .WithName("inspectScenario").WithTags(FinsamOpenApi.ScenariosTag)
             .Produces<ScenarioEntry>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -102,14 +115,19 @@ public static class FinsamWeb
         api.MapPost("/runs", SubmitRunAsync)
             .WithSummary("Start a run: a YAML scenario in the body, or ?scenario=FILE for a shipped one. Returns the run id (202).")
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .WithName("submitRun").WithTags(FinsamOpenApi.RunsTag)
             .Produces<RunAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/runs/{id}", async (string id, IGrainFactory grains) =>
                 await grains.GetGrain<IRunGrain>(id).GetStatusAsync() is { State: not RunState.NotStarted } s ? Results.Ok(ToResponse(s)) : NotFound($"no run '{id}'"))
             .WithSummary("Status and progress of a run.")
-            .Produces<RunStatusResponse>();
+            .WithName("getRun").WithTags(FinsamOpenApi.RunsTag)
+            .Produces<RunStatusResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/runs/{id}/cancel", async (string id, IGrainFactory grains) =>
             {
@@ -117,11 +135,18 @@ public static class FinsamWeb
                 if ((await run.GetStatusAsync()).State == RunState.NotStarted) return NotFound($"no run '{id}'");
                 return Results.Ok(ToResponse(await run.CancelAsync()));
             })
-            .WithSummary("Cancel a run.");
+            .WithSummary("Cancel a run.")
+            .WithName("cancelRun").WithTags(FinsamOpenApi.RunsTag)
+            .Produces<RunStatusResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/runs/{id}/result", async (string id, IGrainFactory grains) =>
                 await Finished(grains, id) is { } r ? r.Error ?? Results.Text(r.Json!, "application/json; charset=utf-8") : NotFound($"no run '{id}'"))
-            .WithSummary("The run's result.json (every forecast with its interval, monthly series, recorded-vs-forecast).");
+            .WithSummary("The run's result.json (every forecast with its interval, monthly series, recorded-vs-forecast); 409 with the run's status while it is not completed.")
+            .WithName("getRunResult").WithTags(FinsamOpenApi.RunsTag)
+            .Produces<Stream>(StatusCodes.Status200OK, "application/json")
+            .Produces<RunStatusResponse>(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/runs/{id}/report", async (string id, string? lang, IGrainFactory grains, ReportCache reports, HttpRequest request) =>
             {
@@ -132,13 +157,23 @@ public static class FinsamWeb
                 if (r.Error is not null) return r.Error;
                 return Results.Text(await reports.GetAsync(id, language, r.Json!, request.HttpContext.RequestAborted), "text/html; charset=utf-8");
             })
-            .WithSummary("The board report of a finished run: one self-contained HTML page (?lang=sv|en).");
+            .WithSummary("The board report of a finished run: one self-contained HTML page (?lang=sv|en); 409 with the run's status while it is not completed.")
+            .WithName("getRunReport").WithTags(FinsamOpenApi.RunsTag)
+            .Produces<Stream>(StatusCodes.Status200OK, "text/html")
+            .Produces<RunStatusResponse>(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/throughput", ThroughputAsync)
             .WithSummary("For planners: an insats's expected admissions, exits, occupancy, queue and waits (P50, P90); with maxWait, the places needed to keep the P90 wait under it.")
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .WithName("throughput").WithTags(FinsamOpenApi.PlanningTag)
             .Produces<ThroughputAnswer>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        api.MapWhatIf();
         return app;
     }
 
@@ -168,7 +203,7 @@ public static class FinsamWeb
         }
         catch (RunIdInUseException e)
         {
-            return Results.Problem(title: "run id in use", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+            return ApiErrors.Problem(StatusCodes.Status409Conflict, e.Message);
         }
         return Results.Json(new RunAccepted(id, $"/api/runs/{id}", $"/api/runs/{id}/result", $"/api/runs/{id}/report"), statusCode: StatusCodes.Status202Accepted);
     }

@@ -33,7 +33,6 @@ public sealed class HttpOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming every bad setting (<see cref="HttpOptionsValidator"/>).</summary>
     public void Validate()
     {
-        var result = new HttpOptionsValidator().Validate(null, this);
-        if (result.Failed) throw new ArgumentException(string.Join(" ", result.Failures ?? [result.FailureMessage]));
+        new HttpOptionsValidator().ThrowIfInvalid(this);
     }
 }

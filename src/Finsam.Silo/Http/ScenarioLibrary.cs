@@ -17,11 +17,26 @@ public sealed class ScenarioLibrary(HttpOptions options)
 {
     public string? Directory { get; } = Locate(options.Scenarios);
 
+    private sealed record Listing(string Stamp, IReadOnlyList<ScenarioEntry> Entries);
+
+    private volatile Listing? _listed;
+
+    /// <summary>The folder's valid scenarios; loaded again only when a file there changes (a burst of page loads parses them once).</summary>
     public IReadOnlyList<ScenarioEntry> List()
     {
         if (Directory is null) return [];
+        var stamp = string.Join('|', System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => $"{f}:{File.GetLastWriteTimeUtc(f).Ticks}:{new FileInfo(f).Length}"));
+        if (_listed is { } cached && cached.Stamp == stamp) return cached.Entries;
+        var entries = Load(Directory);
+        _listed = new Listing(stamp, entries);
+        return entries;
+    }
+
+    private List<ScenarioEntry> Load(string directory)
+    {
         var entries = new List<ScenarioEntry>();
-        foreach (var path in System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var path in System.IO.Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
         {
             try
             {
@@ -53,16 +68,17 @@ public sealed class ScenarioLibrary(HttpOptions options)
         return source with { FileName = $"scenarios/{file}" };
     }
 
-    /// <summary>An uploaded scenario, with the catalog it names taken from the scenarios folder.</summary>
+    /// <summary>An uploaded scenario, with the catalog and valuation catalog it names taken from the scenarios folder.</summary>
     public ScenarioSource Uploaded(string text, string fileName)
     {
         var includes = new Dictionary<string, string>(StringComparer.Ordinal);
-        var catalog = ScenarioSource.FromText(fileName, text).CatalogPath();
-        if (catalog is not null && Directory is not null)
+        var named = new[] { ScenarioSource.FromText(fileName, text).CatalogPath(), Core.Economics.EconomicsReader.PeekValuationPath(text) };
+        foreach (var include in named)
         {
-            var full = Path.GetFullPath(Path.Combine(Directory, catalog));
+            if (include is null || Directory is null) continue;
+            var full = Path.GetFullPath(Path.Combine(Directory, include));
             if (full.StartsWith(Path.GetFullPath(Directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
-                includes[catalog] = ScenarioSource.ReadText(full, catalog);
+                includes[include] = ScenarioSource.ReadText(full, include);
         }
         return ScenarioSource.FromText(fileName, text, includes);
     }
