@@ -37,7 +37,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pin_postgres() { for pid in $(pgrep -u postgres 2>/dev/null); do taskset -acp 0 "$pid" >/dev/null 2>&1 || true; done; }
+# Only the server this script started (not anyone else's PostgreSQL): its postmaster, whose pid heads
+# postmaster.pid in its own data folder, and the processes it has forked; later backends inherit the mask.
+pin_postgres() {
+    local main
+    main=$(head -n 1 "$FINSAM_PG_DIR/data/postmaster.pid" 2>/dev/null) || return 0
+    [ -n "$main" ] || return 0
+    for pid in "$main" $(pgrep -P "$main" 2>/dev/null); do taskset -acp 0 "$pid" >/dev/null 2>&1 || true; done
+}
 pin_postgres
 dotnet "$bin" db init --connection "$FINSAM_TEST_PG" >/dev/null
 dotnet "$bin" bench --write-scenario "$work/synthetic.yaml" --participants "$participants" --months "$months" >/dev/null

@@ -11,7 +11,7 @@ public static class Program
     public static Task<int> Main(string[] args) => InvokeAsync(AnsiConsole.Console, new BackendOptions(), args);
 
     /// <summary>The command line with one fixed backend (tests).</summary>
-    public static RootCommand Build(IAnsiConsole console, Func<IRunBackend> backend) => Build(console, BackendOptions.Fixed(backend));
+    public static RootCommand Build(IAnsiConsole console, Func<Core.Simulation.IReplicateRunner> backend) => Build(console, BackendOptions.Fixed(backend));
 
     public static RootCommand Build(IAnsiConsole console, BackendOptions backends)
     {
@@ -21,8 +21,8 @@ public static class Program
         {
             RunCommand.Create(console, backends),
             ValidateCommand.Create(console),
-            CalibrateCommand.Create(console),
-            BacktestCommand.Create(console),
+            CalibrateCommand.Create(console, backends),
+            BacktestCommand.Create(console, backends),
             LearnCommand.Create(console),
             BenchCommand.Create(console),
             DbCommand.Create(console, backends),
@@ -31,7 +31,7 @@ public static class Program
             ServeCommand.Create(console, backends),
             CompareCommand.Create(console, backends),
             ReportCommand.Create(console),
-            ThroughputCommand.Create(console),
+            ThroughputCommand.Create(console, backends),
         };
         return root;
     }

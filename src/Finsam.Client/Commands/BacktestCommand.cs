@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Finsam.Client.Running;
 using System.Globalization;
 using System.Text;
 using Finsam.Client.Output;
@@ -15,7 +16,7 @@ namespace Finsam.Client.Commands;
 /// </summary>
 public static class BacktestCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
         var file = CommonOptions.ScenarioFile();
         file.Arity = ArgumentArity.ZeroOrOne;   // not needed with --library
@@ -37,6 +38,7 @@ public static class BacktestCommand
         {
             file, variant, replicates, seed, strength, markdown, library, insatsOut,
         };
+        backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             OutputCheck.ForFile(parse.GetValue(markdown), "--markdown");
@@ -63,8 +65,10 @@ public static class BacktestCommand
                 DiagnosticPrinter.Write(console, e.Diagnostics, read);
                 return ValidateCommand.InvalidScenario;
             }
+            await using var runner = backends.CreateForAnalysis(parse);
             var options = new BacktestOptions
             {
+                Runner = runner,
                 Replicates = Math.Max(1, parse.GetValue(replicates)),
                 Seed = parse.GetValue(seed),
                 PriorStrength = Math.Max(0, parse.GetValue(strength)),

@@ -17,8 +17,8 @@ public static class BenchCommand
     {
         var participants = new Option<int>("--participants", "-p") { Description = "People in the synthetic cohort.", DefaultValueFactory = _ => 100_000 };
         var months = new Option<int>("--months", "-m") { Description = "Months simulated.", DefaultValueFactory = _ => 120 };
-        var rounds = new Option<int>("--rounds", "-r") { Description = "Timed rounds per measurement (the best is reported).", DefaultValueFactory = _ => 3 };
-        var distributed = new Option<bool>("--distributed") { Description = "Instead: the grain path (embedded silo) against the in-process engine at 1 000, 10 000 and 100 000 participants." };
+        var rounds = new Option<int>("--rounds", "-r") { Description = "Timed rounds per measurement (the median is reported, with the lowest and highest).", DefaultValueFactory = _ => 5 };
+        var distributed = new Option<bool>("--distributed") { Description = "Instead: the grain path (embedded silo) against the in-process engine at 1 000, 10 000 and 100 000 participants (paired rounds)." };
         var write = new Option<FileInfo?>("--write-scenario") { Description = "Instead: write the synthetic scenario (with --participants and --months) to this file, e.g. to time it on a cluster (bench/cluster-scaling.sh)." };
         var cmd = new Command("bench", "Measure engine throughput (participant-months per second) on a synthetic scenario, on one thread and on all cores, against a plain Markov step.")
         {
@@ -42,24 +42,30 @@ public static class BenchCommand
             var k = Math.Max(1, parse.GetValue(rounds));
             var rows = await Run(n, m, k, ct);
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Finsam engine throughput — {n:#,0} participants × {m} months[/]");
-            table.AddColumns("Measurement", "Participant-months / s", "Relative to plain step (1 thread)");
-            table.Columns[1].RightAligned(); table.Columns[2].RightAligned();
+            table.AddColumns("Measurement", "Participant-months / s (median)", "Lowest – highest", "Relative to plain step (1 thread)");
+            for (var c = 1; c < 4; c++) table.Columns[c].RightAligned();
             var plain = rows[0].Rate;
             foreach (var row in rows)
-                table.AddRow(row.Name, row.Rate.ToString("#,0", CultureInfo.InvariantCulture), (row.Rate / plain).ToString("0.00", CultureInfo.InvariantCulture));
+                table.AddRow(row.Name, row.Rate.ToString("#,0", CultureInfo.InvariantCulture),
+                    $"{row.Low.ToString("#,0", CultureInfo.InvariantCulture)} – {row.High.ToString("#,0", CultureInfo.InvariantCulture)}",
+                    (row.Rate / plain).ToString("0.00", CultureInfo.InvariantCulture));
             console.Write(table);
-            console.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} cores · .NET {Environment.Version} · best of {k} rounds[/]");
+            console.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} cores · .NET {Environment.Version} · median of {k} rounds · the dense step moves every participant every month (no early exit), the sparse one stops at the first matching state[/]");
             return 0;
         });
         return cmd;
     }
 
-    public sealed record Row(string Name, double Rate);
+    /// <summary>A measurement: the median rate over rounds, and the lowest and highest.</summary>
+    public sealed record Row(string Name, double Rate, double Low, double High)
+    {
+        public Row(string name, (double Median, double Low, double High) m) : this(name, m.Median, m.Low, m.High) { }
+    }
 
     /// <summary>
     /// The cost of going through grains: the same replicates of the synthetic scenario run by the
-    /// in-process engine and through an embedded silo (run grain → replicate grains → shard, insats
-    /// and party grains), both on all cores. Reported as participant-months per second and as ratio.
+    /// in-process engine and through an embedded silo (run grain → replicate grains, each running its
+    /// replicate whole), both on all cores. Reported as participant-months per second and as ratio.
     /// </summary>
     private static async Task Distributed(IAnsiConsole console, int months, int rounds, CancellationToken ct)
     {
@@ -76,26 +82,25 @@ public static class BenchCommand
             var options = new RunOptions { Replicates = replicates };
             var pm = ScenarioLoader.Load(source) is var sc
                 ? (await Simulator.RunReplicateAsync(new ScenarioIndex(sc), 0, ct: ct)).ParticipantMonths * (double)replicates : 0;
-            async Task<double> Time(Running.IRunBackend backend)
+            async Task<double> Time(IReplicateRunner backend)
             {
-                var best = double.MaxValue;
-                for (var r = 0; r < rounds; r++)
-                {
-                    var sw = Stopwatch.StartNew();
-                    await backend.RunAsync(source, null, options, new Progress<int>(), ct);
-                    best = Math.Min(best, sw.Elapsed.TotalSeconds);
-                }
-                return best;
+                var sw = Stopwatch.StartNew();
+                await backend.SummariseAsync(new RunJob(source, null, options), null, ct);
+                return sw.Elapsed.TotalSeconds;
             }
             await Time(orleans); // warm-up
-            var local = await Time(inProcess);
-            var grains = await Time(orleans);
+            // Paired and alternating, so a slow spell of the machine hits both sides of a ratio.
+            var pairs = new List<(double Local, double Grains)>();
+            for (var r = 0; r < rounds; r++) pairs.Add((await Time(inProcess), await Time(orleans)));
+            var local = MedianOf(pairs.Select(p => p.Local));
+            var grains = MedianOf(pairs.Select(p => p.Grains));
+            var ratio = MedianOf(pairs.Select(p => p.Grains / p.Local));
             table.AddRow(n.ToString("#,0", CultureInfo.InvariantCulture), replicates.ToString(CultureInfo.InvariantCulture),
                 (pm / local).ToString("#,0", CultureInfo.InvariantCulture), (pm / grains).ToString("#,0", CultureInfo.InvariantCulture),
-                (grains / local).ToString("0.00", CultureInfo.InvariantCulture));
+                ratio.ToString("0.00", CultureInfo.InvariantCulture));
         }
         console.Write(table);
-        console.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} cores · best of {rounds} rounds · each run includes summarising the replicates[/]");
+        console.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} cores · medians of {rounds} paired, alternating rounds (the ratio is the median of the rounds' ratios) · each run includes summarising the replicates[/]");
     }
 
     public static async Task<List<Row>> Run(int participants, int months, int rounds, CancellationToken ct)
@@ -108,22 +113,35 @@ public static class BenchCommand
 
         var rows = new List<Row>
         {
-            new("Plain Markov step, 1 thread", Best(rounds, () => PlainMarkov(participants, months))),
-            new("Full engine, 1 thread", Best(rounds, () => Measure(() => Simulator.RunReplicateAsync(ix, 0, ct: ct).GetAwaiter().GetResult().ParticipantMonths))),
+            new("Plain Markov step (sparse: stops at the first state), 1 thread", Median(rounds, () => PlainMarkov(participants, months))),
+            new("Dense Markov step (every state compared), 1 thread", Median(rounds, () => DenseMarkov(participants, months))),
+            new("Full engine, 1 thread", Median(rounds, () => Measure(() => Simulator.RunReplicateAsync(ix, 0, ct: ct).GetAwaiter().GetResult().ParticipantMonths))),
         };
         var cores = Environment.ProcessorCount;
-        rows.Add(new($"Full engine, {cores} cores (one replicate per core)", Best(rounds, () => Measure(() =>
+        rows.Add(new($"Full engine, {cores} cores (one replicate per core)", Median(rounds, () => Measure(() =>
         {
             long total = 0;
             Parallel.For(0, cores, r => Interlocked.Add(ref total, Simulator.RunReplicateAsync(ix, r, ct: ct).GetAwaiter().GetResult().ParticipantMonths));
             return total;
         }))));
-        rows.Add(new($"Full engine, {cores} cores (one replicate, {cores} shards)", Best(rounds, () => Measure(() =>
+        rows.Add(new($"Full engine, {cores} cores (one replicate, {cores} shards)", Median(rounds, () => Measure(() =>
             Simulator.RunReplicateAsync(ix, 0, cores, parallelShards: true, ct).GetAwaiter().GetResult().ParticipantMonths))));
         return rows;
     }
 
-    private static double Best(int rounds, Func<double> measure) => Enumerable.Range(0, rounds).Max(_ => measure());
+    /// <summary>Median, lowest and highest of <paramref name="rounds"/> measurements: a slow spell of a shared machine shows as spread, not as the figure.</summary>
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static (double Median, double Low, double High) Median(int rounds, Func<double> measure)
+    {
+        var values = Enumerable.Range(0, rounds).Select(_ => measure()).Order().ToArray();
+        var median = values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+        return (median, values[0], values[^1]);
+    }
 
     private static double Measure(Func<long> work)
     {
@@ -133,7 +151,12 @@ public static class BenchCommand
     }
 
     /// <summary>The yardstick: each person draws one uniform per month and steps through a 8-state transition table.</summary>
-    private static double PlainMarkov(int participants, int months)
+    private static double PlainMarkov(int participants, int months) => Markov(participants, months, dense: false);
+
+    /// <summary>The dense yardstick: every participant compares against every state each month (no early exit).</summary>
+    private static double DenseMarkov(int participants, int months) => Markov(participants, months, dense: true);
+
+    private static double Markov(int participants, int months, bool dense)
     {
         const int states = 8;
         var cum = new double[states * states];
@@ -151,7 +174,10 @@ public static class BenchCommand
                 var u = Rng.Uniform(stream[j], m);
                 var s = state[j];
                 var t = 0;
-                while (t < states - 1 && u >= cum[s * states + t]) t++;
+                if (dense)
+                    for (var k = 0; k < states - 1; k++) t += u >= cum[s * states + k] ? 1 : 0;
+                else
+                    while (t < states - 1 && u >= cum[s * states + t]) t++;
                 state[j] = (byte)t;
                 counts[t]++;
             }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Finsam.Client.Running;
 using System.Globalization;
 using Finsam.Client.Output;
 using Finsam.Core.Calibration;
@@ -14,7 +15,7 @@ namespace Finsam.Client.Commands;
 /// </summary>
 public static class CalibrateCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
         var file = CommonOptions.ScenarioFile();
         var variant = CommonOptions.Variant();
@@ -34,6 +35,7 @@ public static class CalibrateCommand
         {
             file, variant, replicates, seed, output, iterations,
         };
+        backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             OutputCheck.ForFile(parse.GetValue(output));
@@ -67,8 +69,10 @@ public static class CalibrateCommand
             var baseRef = outFile is null ? Path.GetFileName(path.FullName)
                 : Path.GetRelativePath(Path.GetDirectoryName(outFile.FullName)!, path.FullName).Replace('\\', '/');
             var s = parse.GetValue(seed) ?? scenarioSeed;
+            await using var runner = backends.CreateForAnalysis(parse);
             var options = new CalibrationOptions
             {
+                Runner = runner,
                 Replicates = n,
                 Seed = s,
                 MaxIterationsPerBlock = Math.Max(10, parse.GetValue(iterations)),
@@ -76,7 +80,7 @@ public static class CalibrateCommand
                 Command = $"finsam calibrate {path}{(chosen is null ? "" : $" --variant {chosen}")} --replicates {n} --seed {s}",
                 Progress = new Progress<string>(m => console.MarkupLineInterpolated($"[grey]  {m}[/]")),
             };
-            console.MarkupLineInterpolated($"Calibrating [bold]{path}[/]{(chosen is null ? "" : $" [[{chosen}]]")}: {n} replicates per evaluation, seed {s}.");
+            console.MarkupLineInterpolated($"Calibrating [bold]{path}[/]{(chosen is null ? "" : $" [[{chosen}]]")}: {n} replicates per evaluation, seed {s}, on the {runner.Description}.");
             CalibrationResult result;
             try
             {

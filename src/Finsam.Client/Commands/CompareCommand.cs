@@ -62,7 +62,7 @@ public static class CompareCommand
                     var list = new List<Alternative>();
                     foreach (var alt in plan)
                     {
-                        var summary = await runner.RunAsync(alt.Source, alt.Variant, options, add($"{alt.Name}: {options.Replicates} replicates", options.Replicates!.Value), ct);
+                        var summary = (await runner.SummariseAsync(new RunJob(alt.Source, alt.Variant, options), add($"{alt.Name}: {options.Replicates} replicates", options.Replicates!.Value), ct)).Summary;
                         list.Add(new Alternative(alt.Name, alt.Description, summary));
                     }
                     return list;

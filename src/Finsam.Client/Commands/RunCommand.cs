@@ -68,21 +68,21 @@ public static class RunCommand
             OutputCheck.ForFolder(parse.GetValue(outDir));
             if (backends.Mode(parse) == "postgres") await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
             await using var runner = backends.Create(parse);
-            if (runner is OrleansBackend orleans) orleans.RunId = parse.GetValue(runId);
             try
             {
                 // Starting the embedded silo or joining the cluster is not part of the run's time.
-                if (runner is OrleansBackend connecting) await connecting.ConnectAsync(ct);
+                await runner.ConnectAsync(ct);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var summary = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
-                    progress => runner.RunAsync(source, chosen, options, progress, ct));
+                var outcome = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
+                    progress => runner.SummariseAsync(new RunJob(source, chosen, options, parse.GetValue(runId)), progress, ct));
+                var summary = outcome.Summary;
                 var elapsed = clock.Elapsed;
                 TerminalSummary.Write(console, summary);
-                var inCluster = runner is OrleansBackend { LastRunSeconds: { } s }
+                var inCluster = outcome.ClusterSeconds is { } s
                     ? $" ({s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s inside the silos)" : "";
                 console.MarkupLineInterpolated($"[grey]{total} replicates in {elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s on the {runner.Description}{inCluster}.[/]");
                 WriteResults(console, summary, parse.GetValue(outDir));
-                if (runner is OrleansBackend { LastRunId: { } id } && backends.Mode(parse) == "postgres")
+                if (outcome.RunId is { } id && backends.Mode(parse) == "postgres")
                     console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");
                 if (parse.GetValue(report) && parse.GetValue(outDir) is { } dir)
                     return await ReportCommand.Write(console, summary, Path.Combine(dir.FullName, "report.html"), Finsam.Report.ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);

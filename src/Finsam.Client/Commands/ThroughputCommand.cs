@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Finsam.Client.Running;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json;
@@ -18,7 +19,7 @@ namespace Finsam.Client.Commands;
 /// </summary>
 public static class ThroughputCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, BackendOptions backends)
     {
         var file = CommonOptions.ScenarioFile();
         var insats = new Option<string>("--insats", "-i") { Description = "Id of the individual insats to ask about.", Required = true };
@@ -45,6 +46,7 @@ public static class ThroughputCommand
         {
             file, insats, capacity, maxWait, from, to, variant, replicates, seed, outDir,
         };
+        backends.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             OutputCheck.ForFolder(parse.GetValue(outDir));
@@ -73,15 +75,16 @@ public static class ThroughputCommand
             var total = options.Replicates ?? scenario.Replicates;
             if (WorkBudget.CheckRun(scenario, total) is { } over) throw new UsageException(over);
             var places = parse.GetValue(capacity);
+            await using var runner = backends.CreateForAnalysis(parse);
             try
             {
                 var result = await ProgressBars.Run(console, add =>
-                    Throughput.RunAsync(scenario, id, places, options, a, b, null, add($"{id}{(places is { } c ? $" at {c} places" : "")}: {total} replicates", total), ct));
+                    Throughput.RunAsync(scenario, id, places, options, a, b, runner, add($"{id}{(places is { } c ? $" at {c} places" : "")}: {total} replicates", total), ct));
                 Write(console, result);
                 CapacityResult? required = null;
                 if (parse.GetValue(maxWait) is { } limit)
                 {
-                    required = await ProgressBars.Run(console, add => Throughput.RequiredCapacityAsync(scenario, id, limit, options, null,
+                    required = await ProgressBars.Run(console, add => Throughput.RequiredCapacityAsync(scenario, id, limit, options, runner,
                         n => add(n == Throughput.Unlimited ? $"{id}: no limit on places" : $"{id}: {n} places", total), null, ct));
                     Write(console, required);
                 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Finsam.Core.Simulation;
 using Finsam.Silo;
 using Microsoft.Extensions.Configuration;
 
@@ -14,20 +15,20 @@ public sealed class BackendOptions
 {
     private const string InProcess = "in-process";
     private const string InProcessKey = "Client:InProcess";
-    private readonly Func<IRunBackend>? _fixed;
+    private readonly Func<IReplicateRunner>? _fixed;
 
     public BackendOptions() : this(null)
     {
     }
 
-    private BackendOptions(Func<IRunBackend>? fixedBackend)
+    private BackendOptions(Func<IReplicateRunner>? fixedBackend)
     {
         _fixed = fixedBackend;
         Cluster.AcceptOnlyFromAmong("embedded", "postgres", InProcess);
     }
 
     /// <summary>Always the given backend, whatever the options say (for tests).</summary>
-    public static BackendOptions Fixed(Func<IRunBackend> backend) => new(backend);
+    public static BackendOptions Fixed(Func<IReplicateRunner> backend) => new(backend);
 
     public Option<string?> Cluster { get; } = new("--cluster")
     {
@@ -94,7 +95,16 @@ public sealed class BackendOptions
 
     public FinsamTelemetryOptions TelemetryOptions(ParseResult parse) => TelemetryOptions(Configuration(parse));
 
-    public IRunBackend Create(ParseResult parse)
+    /// <summary>
+    /// For calibrate, backtest and throughput: in this process unless <c>--cluster</c> or the configuration names
+    /// a place, since their many short simulations gain from a cluster only when there is one.
+    /// </summary>
+    public IReplicateRunner CreateForAnalysis(ParseResult parse) =>
+        _fixed is null && parse.GetValue(Cluster) is null && Configuration(parse)["Cluster:Mode"] is not { Length: > 0 }
+            ? new InProcessBackend()
+            : Create(parse);
+
+    public IReplicateRunner Create(ParseResult parse)
     {
         if (_fixed is not null) return _fixed();
         var configuration = Configuration(parse);

@@ -1,5 +1,6 @@
-using Finsam.Core.Loading;
+using System.Runtime.CompilerServices;
 using Finsam.Core.Results;
+using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
 using Finsam.Grains.Runs;
 using Finsam.Grains.Simulation;
@@ -11,9 +12,11 @@ namespace Finsam.Client.Running;
 
 /// <summary>
 /// Runs through the grains: on an in-process silo (the default, no set-up) or as a client of a
-/// PostgreSQL-backed cluster. The run grain does the work; this polls it for progress.
+/// PostgreSQL-backed cluster. A summarised run (<c>run</c>, <c>compare</c>) is a run grain, which
+/// stores its progress and result; this polls it. Streamed replicates (calibrate, backtest,
+/// throughput) go to the silos' replicate workers (<see cref="OrleansReplicateRunner"/>).
 /// </summary>
-public sealed class OrleansBackend : IRunBackend
+public sealed class OrleansBackend : IReplicateRunner
 {
     private readonly FinsamClusterOptions? _cluster;
     private readonly FinsamTelemetryOptions _telemetry;
@@ -36,14 +39,7 @@ public sealed class OrleansBackend : IRunBackend
 
     public IClusterClient? Client => _client;
 
-    /// <summary>Id for the next run (default: a new GUID). Naming it lets a client fetch the stored result later.</summary>
-    public string? RunId { get; set; }
-
-    /// <summary>The id of the last run started.</summary>
-    public string? LastRunId { get; private set; }
-
-    /// <summary>How long the last run took inside the cluster (replicates and merging; no client start-up or polling).</summary>
-    public double? LastRunSeconds { get; private set; }
+    async Task IReplicateRunner.ConnectAsync(CancellationToken ct) => await ConnectAsync(ct);
 
     public async Task<IClusterClient> ConnectAsync(CancellationToken ct)
     {
@@ -64,19 +60,26 @@ public sealed class OrleansBackend : IRunBackend
         return _client = _host.Services.GetRequiredService<IClusterClient>();
     }
 
-    public async Task<RunSummary> RunAsync(ScenarioSource source, string? variant, RunOptions options, IProgress<int> progress, CancellationToken ct)
+    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var client = await ConnectAsync(ct);
-        LastRunId = RunId ?? Guid.NewGuid().ToString("N");
-        var run = client.GetGrain<IRunGrain>(LastRunId);
-        var status = await run.StartAsync(new RunRequest(ScenarioPayload.From(source, variant, options), options.Shards > 1 ? options.Shards : 0));
+        await foreach (var r in new OrleansReplicateRunner(client, Description).RunAsync(scenario, ct)) yield return r;
+    }
+
+    public async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        var client = await ConnectAsync(ct);
+        var runId = job.RunId ?? Guid.NewGuid().ToString("N");
+        var run = client.GetGrain<IRunGrain>(runId);
+        var options = job.Options;
+        var status = await run.StartAsync(new RunRequest(ScenarioPayload.From(job.Source, job.Variant, options), options.Shards > 1 ? options.Shards : 0));
         try
         {
             while (!status.IsFinished)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(150), ct);
                 status = await PollAsync(run, ct);
-                progress.Report(status.Completed);
+                progress?.Report(status.Completed);
             }
         }
         catch (OperationCanceledException)
@@ -84,8 +87,7 @@ public sealed class OrleansBackend : IRunBackend
             await run.CancelAsync();
             throw;
         }
-        LastRunSeconds = status.Seconds;
-        return await ResultAsync(run, status);
+        return new RunOutcome(await ResultAsync(run, status), runId, status.Seconds);
     }
 
     /// <summary>The stored summary of a finished run.</summary>

@@ -21,16 +21,18 @@ public static class BoardAnalysis
     public static IReadOnlyList<(string Key, string Label, string Unit)> Figures(RunSummary summary, SocioEconomicAccount? account) =>
         [.. summary.Headline.Select(h => (h.Key, h.Label, h.Unit)), .. account is null ? [] : SocioEconomics.FigureDefinitions];
 
-    public static SensitivityResult? SensitivityOf(RunSummary summary, SocioEconomicAccount? account, RunResult run)
+    public static SensitivityResult? SensitivityOf(RunSummary summary, SocioEconomicAccount? account, RunResult run) =>
+        SensitivityOf(summary, account, run.Scenario, run.Replicates.Select(r => r.Replicate).ToList());
+
+    /// <summary>The sensitivity from the summary's per-replicate figures alone (they are in the order of <paramref name="replicates"/>).</summary>
+    public static SensitivityResult? SensitivityOf(RunSummary summary, SocioEconomicAccount? account, Scenarios.Scenario s, IReadOnlyList<int> replicates)
     {
-        var s = run.Scenario;
-        var reps = run.Replicates;
         var inputs = Sensitivity.UncertainParams(s)
-            .Select(p => (new SensitivityInput(p.Key, p.ToString()), reps.Select(r => ParamDraws.Value(s.Seed, r.Replicate, p)).ToArray()))
+            .Select(p => (new SensitivityInput(p.Key, p.ToString()), replicates.Select(r => ParamDraws.Value(s.Seed, r, p)).ToArray()))
             .ToList();
         foreach (var mix in Sensitivity.DrawnMixes(s))
         {
-            var draws = reps.Select(r => ParamDraws.Mix(s.Seed, r.Replicate, mix)).ToArray();
+            var draws = replicates.Select(r => ParamDraws.Mix(s.Seed, r, mix)).ToArray();
             for (var c = 0; c < mix.Categories.Count; c++)
                 inputs.Add((new SensitivityInput($"{mix.Key}[{mix.Categories[c]}]", $"dirichlet share of {mix.Categories[c]}", mix.Key),
                     draws.Select(d => d[c]).ToArray()));

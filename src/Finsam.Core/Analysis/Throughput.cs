@@ -5,12 +5,6 @@ using Finsam.Core.Simulation;
 namespace Finsam.Core.Analysis;
 
 /// <summary>
-/// Runs a scenario's replicates and returns them. The default runs in this process
-/// (<see cref="Simulator.RunAsync"/>); a grain or an HTTP endpoint can pass its own.
-/// </summary>
-public delegate Task<RunResult> ReplicateRunner(Scenario scenario, RunOptions options, IProgress<int>? progress, CancellationToken ct);
-
-/// <summary>
 /// What a planner asks of one insats: how many join its queue, how many it takes in and lets out a month,
 /// how full it is, how long the queue is and how long people wait. Figures per month are averages over
 /// <see cref="From"/>…<see cref="To"/> within each replicate, summarised over replicates (mean and 90 % interval).
@@ -51,8 +45,6 @@ public static class Throughput
     /// <summary>Used for "no limit": more places than anyone can fill.</summary>
     public const int Unlimited = 1 << 28;
 
-    public static ReplicateRunner InProcess { get; } = (s, o, p, ct) => Simulator.RunAsync(s, o, p, ct);
-
     /// <summary>The scenario with the insats fixed at <paramref name="places"/> places in every month it runs.</summary>
     public static Scenario WithCapacity(Scenario scenario, string insats, int places)
     {
@@ -62,11 +54,11 @@ public static class Throughput
     }
 
     public static async Task<ThroughputResult> RunAsync(Scenario scenario, string insats, int? capacity, RunOptions options,
-        YearMonth? from = null, YearMonth? to = null, ReplicateRunner? runner = null, IProgress<int>? progress = null, CancellationToken ct = default)
+        YearMonth? from = null, YearMonth? to = null, IReplicateRunner? runner = null, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         Find(scenario, insats);
         var s = capacity is { } c ? WithCapacity(scenario, insats, c) : scenario;
-        var run = await (runner ?? InProcess)(s, options, progress, ct);
+        var run = await (runner ?? LocalReplicateRunner.Instance).RunAllAsync(s, options, progress, ct);
         return Analyse(run, insats, from, to, capacity);
     }
 
@@ -133,15 +125,15 @@ public static class Throughput
     /// place and that peak finds the smallest that meets the target, every trial with the same seed.
     /// </summary>
     public static async Task<CapacityResult> RequiredCapacityAsync(Scenario scenario, string insats, double maxP90WaitMonths, RunOptions options,
-        ReplicateRunner? runner = null, Func<int, IProgress<int>?>? progressFor = null, IProgress<CapacityTrial>? trials = null, CancellationToken ct = default)
+        IReplicateRunner? runner = null, Func<int, IProgress<int>?>? progressFor = null, IProgress<CapacityTrial>? trials = null, CancellationToken ct = default)
     {
         var target = Find(scenario, insats);
-        runner ??= InProcess;
+        runner ??= LocalReplicateRunner.Instance;
         var tried = new SortedDictionary<int, CapacityTrial>();
 
         async Task<(CapacityTrial Trial, RunResult Run)> Try(int places)
         {
-            var run = await runner(WithCapacity(scenario, insats, places), options, progressFor?.Invoke(places), ct);
+            var run = await runner.RunAllAsync(WithCapacity(scenario, insats, places), options, progressFor?.Invoke(places), ct);
             var r = Analyse(run, insats);
             var trial = new CapacityTrial(places, r.PooledWaitP90, r.PooledMeanWait, r.ProbabilityOfWaiting, r.AdmissionsPerMonth.Mean, r.Queue.Mean,
                 r.PooledWaitP90 is { } p90 && p90 <= maxP90WaitMonths + 1e-9);

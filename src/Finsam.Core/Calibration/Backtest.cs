@@ -14,6 +14,8 @@ public sealed record BacktestOptions
     /// <summary>Pseudo-exits per row spread evenly over every occupation (nothing is impossible at exit).</summary>
     public double PriorFloor { get; init; } = 1;
     public IProgress<string>? Progress { get; init; }
+    /// <summary>Where the held-out runs go (default: this process).</summary>
+    public IReplicateRunner? Runner { get; init; }
 }
 
 /// <summary>How one method scored on one held-out insats; all null where the method has nothing to say (no goal).</summary>
@@ -63,7 +65,7 @@ public static class Backtest
 
             // Finsam: the held-out insats through the engine with the fitted model.
             var edited = ScenarioEdit.WithExitModel(scenario, held.Insats.Id, fit.Model);
-            var run = await Simulator.RunAsync(edited, new RunOptions { Replicates = options.Replicates, Seed = seed }, ct: ct);
+            var run = await (options.Runner ?? LocalReplicateRunner.Instance).RunAllAsync(edited, new RunOptions { Replicates = options.Replicates, Seed = seed }, ct: ct);
             var forecasts = run.Replicates.Select(r => Summariser.Forecast(held.ExitRecord, run.Index, r)).ToList();
             var pooledForecast = Normalise(Sum(forecasts));
             var inside = 0;

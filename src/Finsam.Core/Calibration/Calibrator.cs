@@ -22,6 +22,8 @@ public sealed record CalibrationOptions
     /// <summary>Written as the overlay's <c>source:</c>: how it was produced.</summary>
     public string? Command { get; init; }
     public IProgress<string>? Progress { get; init; }
+    /// <summary>Where the evaluations run (default: this process); a cluster runner spreads each over the silos.</summary>
+    public IReplicateRunner? Runner { get; init; }
 }
 
 /// <summary>A value calibration changed: its path, what it is, how it was fitted, before and after.</summary>
@@ -75,7 +77,7 @@ public static class Calibrator
         {
             ct.ThrowIfCancellationRequested();
             evaluations++;
-            return await Simulator.RunAsync(s, run, ct: ct);
+            return await (options.Runner ?? LocalReplicateRunner.Instance).RunAllAsync(s, run, ct: ct);
         }
 
         var before = await Simulate(original);

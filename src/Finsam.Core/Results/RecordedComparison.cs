@@ -9,13 +9,18 @@ public static class RecordedComparison
     /// <summary>Why a category is shown but not counted towards coverage.</summary>
     public const string NothingEitherSide = "nothing recorded and nothing forecast (median 0)";
 
-    public static RecordedSummary Compare(Scenario scenario, ScenarioIndex ix, IReadOnlyList<ReplicateResult> replicates)
+    public static RecordedSummary Compare(Scenario scenario, ScenarioIndex ix, IReadOnlyList<ReplicateResult> replicates) =>
+        Compare(scenario, ix, k => replicates.Select(new RecordedForecast(scenario.Recorded[k], ix).Of).ToList());
+
+    /// <summary>The comparison from each recorded result's per-replicate forecasts (a streaming summary keeps only those).</summary>
+    public static RecordedSummary Compare(Scenario scenario, ScenarioIndex ix, Func<int, IReadOnlyList<double[]>> forecastsOf)
     {
         var checks = new List<RecordedCheck>();
-        foreach (var rec in scenario.Recorded)
+        for (var k = 0; k < scenario.Recorded.Count; k++)
         {
+            var rec = scenario.Recorded[k];
             var layout = new RecordedForecast(rec, ix);
-            var forecasts = replicates.Select(layout.Of).ToList();
+            var forecasts = forecastsOf(k);
             var period = $"{rec.From}…{rec.To}";
             var name = Summariser.QuantityName(rec.Quantity);
             var subgroup = rec.Subgroup is { } sg ? $"{(sg.ByIncome ? "start_income" : "start_occupation")}: {string.Join(", ", sg.States)}" : null;

@@ -101,6 +101,22 @@ public sealed class ReplicateResult
     };
 
     public double TotalSpend => LineSpend.Sum();
+
+    // Typed views of the flat arrays above (the layouts are owned here and by MonthGrid).
+    public MonthGrid<int> PerIncome(int[] a) => new(a, Months, Incomes);
+    public MonthGrid<int> PerOccupation(int[] a) => new(a, Months, Occupations);
+    public MonthGrid<int> PerInsats(int[] a) => new(a, Months, Insatser);
+    public MonthGrid<long> PerInsats(long[] a) => new(a, Months, Insatser);
+    public MonthGrid<double> PerParty(double[] a) => new(a, Months, Parties);
+    public MonthGrid<double> PerPayer(double[] a) => new(a, Months, Payers);
+    public MonthGrid<double> PerLine => new(LineSpend, Months, Lines);
+    /// <summary>Spending per individual insats, then per structural one.</summary>
+    public MonthGrid<double> PerInsatsSpend => new(InsatsSpend, Months, Insatser + Structural);
+    public MonthCube<int> ExitsByOccupation => new(ExitOccupation, Months, Insatser, Occupations);
+    public MonthCube<int> StartsByIncome => new(StartIncome, Months, Insatser, Incomes);
+    public MonthCube<int> StartsByOccupation => new(StartOccupation, Months, Insatser, Occupations);
+    /// <summary>Admissions by wait in months, [insats, wait], the last column holding waits of the whole horizon or more.</summary>
+    public Table<int> Waits => new(WaitHistogram, Insatser, Months + 1);
 }
 
 /// <summary>Which of the optional exit counts a replicate keeps: only what the scenario's recorded results compare.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MathNet.Numerics.Distributions;
 
 namespace Finsam.Core.Scenarios;
@@ -5,6 +6,12 @@ namespace Finsam.Core.Scenarios;
 /// <summary>
 /// A number the scenario is unsure of: fixed, or a distribution each replicate draws from.
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
+[JsonDerivedType(typeof(FixedValue), "fixed")]
+[JsonDerivedType(typeof(BetaValue), "beta")]
+[JsonDerivedType(typeof(UniformValue), "uniform")]
+[JsonDerivedType(typeof(TriangularValue), "triangular")]
+[JsonDerivedType(typeof(TruncatedNormalValue), "normal")]
 public abstract record Distribution
 {
     public abstract double Mean { get; }

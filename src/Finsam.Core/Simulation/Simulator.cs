@@ -25,21 +25,9 @@ public static class Simulator
         Replicates = options.Replicates ?? scenario.Replicates,
     };
 
-    public static async Task<RunResult> RunAsync(Scenario scenario, RunOptions options, IProgress<int>? progress = null, CancellationToken ct = default)
-    {
-        scenario = Apply(scenario, options);
-        var ix = new ScenarioIndex(scenario);
-        var results = new ReplicateResult[scenario.Replicates];
-        var done = 0;
-        await Parallel.ForAsync(0, scenario.Replicates,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = ct },
-            async (r, token) =>
-            {
-                results[r] = await RunReplicateAsync(ix, r, options.Shards, parallelShards: false, token);
-                progress?.Report(Interlocked.Increment(ref done));
-            });
-        return new RunResult(scenario, ix, results);
-    }
+    /// <summary>Runs every replicate in this process and gathers them in replicate order.</summary>
+    public static Task<RunResult> RunAsync(Scenario scenario, RunOptions options, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        new LocalReplicateRunner(options.MaxParallelism, options.Shards).RunAllAsync(scenario, options, progress, ct);
 
     public static Task<ReplicateResult> RunReplicateAsync(ScenarioIndex ix, int replicate, int shards = 1, bool parallelShards = false, CancellationToken ct = default)
     {

@@ -199,7 +199,9 @@ public sealed class RunGrain(
             var request = S.Request!;
             var scenario = request.Scenario.Load();
             var ix = new ScenarioIndex(scenario);
-            var results = new ReplicateResult?[S.Total];
+            var blob = ScenarioBlob.Of(scenario);   // serialised and keyed once per run, shared by every replicate
+            // Replicates are folded in as they finish; only their summary rows are kept.
+            using var summaryBuilder = new SummaryBuilder(scenario, ix);
             var done = _done = new HashSet<int>(S.Completed);
             var loads = new SiloLoads(GrainFactory, request.MaxConcurrentReplicates, logger);
             await loads.RefreshAsync();
@@ -208,8 +210,8 @@ public sealed class RunGrain(
 
             async Task One(int r, SiloAddress silo)
             {
-                var spec = new ReplicateSpec(RunId, request.Scenario, r, S.Shards, activity?.Id);
-                results[r] = await RunReplicateAsync(spec, silo, loads, ct);
+                var spec = new ReplicateSpec(RunId, blob, r, S.Shards, activity?.Id);
+                summaryBuilder.Add(await RunReplicateAsync(spec, silo, loads, ct));
                 done.Add(r);
                 if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver && _writes.CurrentCount > 0)
                 {
@@ -243,7 +245,7 @@ public sealed class RunGrain(
             }
             ct.ThrowIfCancellationRequested();
 
-            var summary = Summariser.Summarise(new RunResult(scenario, ix, results.Select(x => x!).ToList()));
+            var summary = summaryBuilder.Build();
             S.ResultJson = ResultWriter.ToJson(summary);
             S.State = RunState.Completed;
             S.Seconds += _clock.Elapsed.TotalSeconds;
@@ -395,8 +397,9 @@ public sealed class RunGrain(
             {
                 try
                 {
-                    return await ReplicateSpreadPlacement.On(silo,
+                    var result = await ReplicateSpreadPlacement.On(silo,
                         () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct));
+                    return result.Value;
                 }
                 catch (Exception e) when (IsClusterFailure(e, ct) && DateTime.UtcNow - (firstFailure ??= DateTime.UtcNow) < RetryFor)
                 {

@@ -1,23 +1,16 @@
 using Finsam.Core.Analysis;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
-using Orleans.Concurrency;
 
 namespace Finsam.Grains.Simulation;
 
-/// <summary>An individual insats of one replicate: its places, its queue and its admissions.</summary>
+/// <summary>
+/// An insats as planners ask about it: one activation per (scenario, insats), addressable from the
+/// HTTP API and the command line. Its replicates fan out over the cluster (<see cref="OrleansReplicateRunner"/>).
+/// </summary>
 [Alias("finsam.IInsatsGrain")]
 public interface IInsatsGrain : IGrainWithStringKey
 {
-    [Alias("Init")] Task InitAsync(ReplicateSpec spec, int insats);
-
-    /// <summary>
-    /// The month's admissions. The grain sorts the new entries by (month, participant id) itself,
-    /// so the order in which shards' entries arrive never changes who gets in.
-    /// </summary>
-    [Alias("Admit")] Task<AdmissionReport> AdmitAsync(int month, int leftLastMonth, QueueEntry[] entries);
-    [Alias("Finish")] Task FinishAsync();
-
     /// <summary>
     /// For planners: expected admissions, exits, occupancy, queue and waits of this insats over the
     /// scenario's horizon (optionally with another capacity), and with a wait target the places needed.
@@ -36,7 +29,7 @@ public sealed record ThroughputQuery(
     [property: Id(4)] string? From = null,
     [property: Id(5)] string? To = null)
 {
-    public string Key => $"plan/{Scenario.Key}/{Insats}";
+    public string Key => $"plan/{Scenario.ContentKey()}/{Insats}";
 }
 
 [GenerateSerializer, Immutable, Alias("finsam.throughput-answer")]
@@ -44,37 +37,18 @@ public sealed record ThroughputAnswer(
     [property: Id(0)] ThroughputResult Throughput,
     [property: Id(1)] CapacityResult? Required);
 
-[StatelessWorker(1, removeIdleWorkers: false)]   // on its replicate's silo: see ReplicateActorGrain
-public sealed class InsatsGrain(ScenarioCache cache) : ReplicateActorGrain(cache), IInsatsGrain
+public sealed class InsatsGrain : Grain, IInsatsGrain
 {
-    private InsatsUnit? _unit;
-    private string _id = "";
-
-    public Task InitAsync(ReplicateSpec spec, int insats)
-    {
-        var model = Attach(spec);
-        _unit = new InsatsUnit(model, insats);
-        _id = model.Ix.Individual[insats].Id;
-        return Task.CompletedTask;
-    }
-
-    public Task<AdmissionReport> AdmitAsync(int month, int leftLastMonth, QueueEntry[] entries)
-    {
-        Require();
-        var report = _unit!.Admit(month, leftLastMonth, entries);
-        FinsamInstruments.RecordQueueLength(_id, report.QueueLength);
-        return Task.FromResult(report);
-    }
-
     public async Task<ThroughputAnswer> ThroughputAsync(ThroughputQuery query, CancellationToken ct = default)
     {
         // Loading validates; a bad scenario or unknown insats surfaces as an exception to the caller.
         var scenario = query.Scenario.Load();
         var options = query.Scenario.Options;
+        var runner = new OrleansReplicateRunner(GrainFactory);
         YearMonth? Month(string? text) => YearMonth.TryParse(text, out var ym) ? ym : null;
-        var result = await Throughput.RunAsync(scenario, query.Insats, query.Capacity, options, Month(query.From), Month(query.To), ct: ct);
+        var result = await Throughput.RunAsync(scenario, query.Insats, query.Capacity, options, Month(query.From), Month(query.To), runner, ct: ct);
         var required = query.MaxP90WaitMonths is { } wait
-            ? await Throughput.RequiredCapacityAsync(scenario, query.Insats, wait, options, ct: ct)
+            ? await Throughput.RequiredCapacityAsync(scenario, query.Insats, wait, options, runner, ct: ct)
             : null;
         return new ThroughputAnswer(result, required);
     }

@@ -2,15 +2,16 @@ using System.Diagnostics;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
 using Microsoft.Extensions.Hosting;
+using Orleans.Concurrency;
 
 namespace Finsam.Grains.Simulation;
 
-/// <summary>One Monte Carlo replicate: ticks the months through its shard, insats and party grains.</summary>
+/// <summary>One Monte Carlo replicate of a run, computed whole on its silo by the in-process engine.</summary>
 [Alias("finsam.IReplicateGrain")]
 public interface IReplicateGrain : IGrainWithStringKey
 {
     /// <summary>Runs the replicate, or returns its stored result if it already ran (so a retry never counts it twice).</summary>
-    [Alias("Run")] Task<ReplicateResult> RunAsync(ReplicateSpec spec, CancellationToken ct = default);
+    [Alias("Run")] Task<Immutable<ReplicateResult>> RunAsync(ReplicateSpec spec, CancellationToken ct = default);
 
     /// <summary>Drops the stored result once the run has merged it.</summary>
     [Alias("Forget")] Task ForgetAsync();
@@ -19,20 +20,21 @@ public interface IReplicateGrain : IGrainWithStringKey
 [GenerateSerializer, Alias("finsam.replicate-state")]
 public sealed class ReplicateState
 {
-    [Id(0)] public ReplicateResult? Result { get; set; }
+    /// <summary>The result in <see cref="ReplicateResultCodec"/> form: storage writes bytes, not a JSON tree of 28 arrays.</summary>
+    [Id(0)] public byte[]? Result { get; set; }
 }
 
-// Placed on the silo the run grain chose for it; its actors are stateless workers on the same silo.
+// Placed on the silo the run grain chose for it.
 [ReplicateSpreadPlacement]
 public sealed class ReplicateGrain(
-    ScenarioCache cache,
+    SiloScenarios scenarios,
     ReplicateSlots slots,
     IHostApplicationLifetime lifetime,
     [PersistentState("replicate", "runs")] IPersistentState<ReplicateState> state) : Grain, IReplicateGrain
 {
-    public async Task<ReplicateResult> RunAsync(ReplicateSpec spec, CancellationToken ct = default)
+    public async Task<Immutable<ReplicateResult>> RunAsync(ReplicateSpec spec, CancellationToken ct = default)
     {
-        if (state.State.Result is { } done) return done;
+        if (state.State.Result is { } done) return ReplicateResultCodec.Decode(done).AsImmutable();
 
         ActivityContext.TryParse(spec.TraceParent, null, out var parent);
         using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicate", ActivityKind.Internal, parent);
@@ -40,36 +42,41 @@ public sealed class ReplicateGrain(
         activity?.SetTag("finsam.replicate", spec.Replicate);
         activity?.SetTag("finsam.silo", RuntimeIdentity);
         ReplicateResult result;
-        var model = cache.Acquire(spec);
-        var actors = new GrainActors(GrainFactory, spec, model);
         try
         {
-            // Activated before the slot is free, so their start-up overlaps the replicate before.
-            await actors.InitAsync();
             using (await slots.EnterAsync(ct))
-                result = await ReplicateCoordinator.RunAsync(model, actors, ct);
+                result = await ReplicateWork.RunAsync(scenarios, spec.Scenario, spec.Replicate, spec.ShardCount, ct);
         }
         catch (Exception e) when (lifetime.ApplicationStopping.IsCancellationRequested && e is not OperationCanceledException)
         {
             // Whatever broke while the silo is stopping is the stop's doing: the run retries elsewhere.
             throw new OperationCanceledException($"replicate {spec.Replicate} stopped: its silo is shutting down", e);
         }
-        finally
-        {
-            cache.Release(spec);
-            await actors.FinishAsync();
-        }
         // Stored outside the slot: the next replicate computes while this one is written.
-        state.State.Result = result;
+        state.State.Result = ReplicateResultCodec.Encode(result);
         await state.WriteStateAsync(ct);
         FinsamInstruments.ReplicatesCompleted.Add(1);
         activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
-        return result;
+        return result.AsImmutable();
     }
 
     public async Task ForgetAsync()
     {
         await state.ClearStateAsync();
         DeactivateOnIdle();
+    }
+}
+
+/// <summary>Runs one replicate of a scenario with the in-process engine, off the grain scheduler.</summary>
+internal static class ReplicateWork
+{
+    public static Task<ReplicateResult> RunAsync(SiloScenarios scenarios, ScenarioBlob scenario, int replicate, int shards, CancellationToken ct)
+    {
+        // A national replicate computes for seconds: not on the activation's turn.
+        return Task.Run(() =>
+        {
+            var ix = scenarios.Index(scenario);
+            return Simulator.RunReplicateAsync(ix, replicate, Math.Max(1, shards), parallelShards: shards > 1, ct);
+        }, ct);
     }
 }

@@ -7,8 +7,8 @@ using Finsam.Core.Simulation;
 namespace Finsam.Grains.Simulation;
 
 /// <summary>
-/// A scenario as it travels through the cluster: the file's text and its catalog, the chosen variant,
-/// and the seed/replicate overrides. Every silo loads it to the same <see cref="Scenario"/>.
+/// A scenario file as it travels to a run grain: the file's text and its catalog, the chosen variant,
+/// and the seed/replicate overrides. The run grain loads (validates) it once.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("finsam.scenario-payload")]
 public sealed record ScenarioPayload(
@@ -35,31 +35,40 @@ public sealed record ScenarioPayload(
     /// <summary>Loads and validates; throws <see cref="ScenarioException"/> with every problem.</summary>
     public Scenario Load() => Simulator.Apply(ScenarioLoader.Load(Source, Variant), Options);
 
-    /// <summary>A content hash: two payloads with the same key load to the same scenario.</summary>
-    public string Key
+    /// <summary>A content hash that names a planner activation; computed once per query, never per replicate.</summary>
+    public string ContentKey()
     {
-        get
-        {
-            var sb = new StringBuilder().Append(FileName).Append('\0').Append(Text).Append('\0');
-            foreach (var (k, v) in Includes.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sb.Append(k).Append('\0').Append(v).Append('\0');
-            sb.Append(Variant).Append('\0').Append(Seed).Append('\0').Append(Replicates);
-            if (OverlayText is not null) sb.Append('\0').Append(OverlayFileName).Append('\0').Append(OverlayText);
-            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32];
-        }
+        var sb = new StringBuilder().Append(FileName).Append('\0').Append(Text).Append('\0');
+        foreach (var (k, v) in Includes.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sb.Append(k).Append('\0').Append(v).Append('\0');
+        sb.Append(Variant).Append('\0').Append(Seed).Append('\0').Append(Replicates);
+        if (OverlayText is not null) sb.Append('\0').Append(OverlayFileName).Append('\0').Append(OverlayText);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32];
     }
 }
 
 /// <summary>
-/// What a grain of one replicate needs to rebuild that replicate's world, and the run's trace context
-/// (W3C traceparent) so each replicate's span joins the run's trace on whichever silo it runs.
+/// A loaded scenario (seed and replicates applied, possibly edited in memory by calibration) as JSON,
+/// with its content key. Made once per run and shared by reference on a silo; silos rebuild the
+/// scenario from it once per key (<see cref="SiloScenarios"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("finsam.scenario-blob")]
+public sealed record ScenarioBlob([property: Id(0)] string Key, [property: Id(1)] string Json)
+{
+    public static ScenarioBlob Of(Scenario scenario)
+    {
+        var json = ScenarioJson.Serialize(scenario);
+        return new ScenarioBlob(ScenarioJson.Key(json), json);
+    }
+}
+
+/// <summary>
+/// One replicate of a run, and the run's trace context (W3C traceparent) so each replicate's span
+/// joins the run's trace on whichever silo it runs.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("finsam.replicate-spec")]
 public sealed record ReplicateSpec(
     [property: Id(0)] string RunId,
-    [property: Id(1)] ScenarioPayload Scenario,
+    [property: Id(1)] ScenarioBlob Scenario,
     [property: Id(2)] int Replicate,
     [property: Id(3)] int ShardCount,
-    [property: Id(4)] string? TraceParent = null)
-{
-    public string ActorKey(string kind, int index) => $"{RunId}/{Replicate}/{kind}{index}";
-}
+    [property: Id(4)] string? TraceParent = null);

@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Finsam.Core.Scenarios;
+
+/// <summary>
+/// A loaded (and possibly edited) scenario as JSON, so a runner can hand it to other processes —
+/// calibration and backtests edit scenarios in memory, which a YAML file cannot carry. Every double
+/// round-trips exactly (System.Text.Json writes the shortest form that reads back to the same bits).
+/// </summary>
+public static class ScenarioJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static string Serialize(Scenario scenario) => JsonSerializer.Serialize(scenario, Options);
+
+    public static Scenario Deserialize(string json) =>
+        JsonSerializer.Deserialize<Scenario>(json, Options) ?? throw new InvalidDataException("empty scenario JSON");
+
+    /// <summary>A content key for caches: SHA-256 of the JSON, computed once per run by whoever sends it.</summary>
+    public static string Key(string json) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..32];
+}

@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Finsam.Core.Loading;
+using Finsam.Core.Results;
+using Finsam.Core.Scenarios;
+
+namespace Finsam.Core.Simulation;
+
+/// <summary>
+/// The one way to run a scenario: "run these replicates of this scenario, stream their results".
+/// In this process (<see cref="LocalReplicateRunner"/>) or spread over an Orleans cluster; every
+/// command and the HTTP API go through it, so calibration, backtests and throughput queries use the
+/// cluster exactly as <c>run</c> does. Results are keyed by replicate, so they are the same to the
+/// byte wherever a replicate ran.
+/// </summary>
+public interface IReplicateRunner : IAsyncDisposable
+{
+    /// <summary>Where replicates run, for messages ("in-process engine", "embedded silo", …).</summary>
+    string Description { get; }
+
+    /// <summary>Gets ready (starts the embedded silo, joins the cluster) so that start-up is not timed as the run.</summary>
+    Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs replicates 0 … <c>scenario.Replicates</c> − 1 of <paramref name="scenario"/> (seed and
+    /// replicates already applied) and yields each result as it completes, in no particular order.
+    /// </summary>
+    IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, CancellationToken ct = default);
+
+    /// <summary>
+    /// Loads, runs and summarises a scenario file (<c>run</c>, <c>compare</c>). A cluster runner does
+    /// this in a run grain, which stores the result and survives silo failures.
+    /// </summary>
+    async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        var scenario = Simulator.Apply(ScenarioLoader.Load(job.Source, job.Variant), job.Options);
+        // Each replicate is folded into the summary as it arrives; only its summary row is kept.
+        using var builder = new SummaryBuilder(scenario, new ScenarioIndex(scenario));
+        await foreach (var r in RunAsync(scenario, ct))
+            if (builder.Add(r)) progress?.Report(builder.Count);
+        return new RunOutcome(builder.Build());
+    }
+}
+
+/// <summary>A scenario file to run and summarise; <see cref="RunId"/> names the run in a cluster.</summary>
+public sealed record RunJob(ScenarioSource Source, string? Variant, RunOptions Options, string? RunId = null);
+
+/// <summary>A summarised run; on a cluster also its id and the time it took inside the silos.</summary>
+public sealed record RunOutcome(RunSummary Summary, string? RunId = null, double? ClusterSeconds = null);
+
+public static class ReplicateRunners
+{
+    /// <summary>Runs the scenario with <paramref name="options"/> applied and gathers the results in replicate order.</summary>
+    public static Task<RunResult> RunAllAsync(this IReplicateRunner runner, Scenario scenario, RunOptions options,
+        IProgress<int>? progress = null, CancellationToken ct = default) =>
+        runner.CollectAsync(Simulator.Apply(scenario, options), progress, ct);
+
+    /// <summary>Gathers every replicate of an already-applied scenario in replicate order.</summary>
+    public static async Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        var results = new ReplicateResult?[scenario.Replicates];
+        var done = 0;
+        await foreach (var r in runner.RunAsync(scenario, ct))
+        {
+            if (results[r.Replicate] is not null) continue;   // a retried replicate never counts twice
+            results[r.Replicate] = r;
+            done++;
+            progress?.Report(done);
+        }
+        if (done != results.Length) throw new InvalidOperationException($"the runner returned {done} of {results.Length} replicates");
+        return new RunResult(scenario, new ScenarioIndex(scenario), results!);
+    }
+}
+
+/// <summary>Runs replicates in this process, one per core, each with <see cref="LocalActors"/>.</summary>
+public class LocalReplicateRunner(int maxParallelism = 0, int shards = 1) : IReplicateRunner
+{
+    public static LocalReplicateRunner Instance { get; } = new();
+
+    public virtual string Description => "in-process engine";
+
+    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var ix = new ScenarioIndex(scenario);
+        var parallelism = maxParallelism > 0 ? maxParallelism : Environment.ProcessorCount;
+        var channel = Channel.CreateBounded<ReplicateResult>(new BoundedChannelOptions(4 * parallelism) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await Parallel.ForAsync(0, scenario.Replicates,
+                    new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = stop.Token },
+                    async (r, token) => await channel.Writer.WriteAsync(await Simulator.RunReplicateAsync(ix, r, shards, parallelShards: false, token), token));
+                channel.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var r in channel.Reader.ReadAllAsync(ct)) yield return r;
+        }
+        finally
+        {
+            // The reader stopped early (cancelled, or an error downstream): the producer stops too.
+            await stop.CancelAsync();
+            try { await producer; } catch (OperationCanceledException) { }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,41 @@
+using Finsam.Core.Results;
+using Orleans.Concurrency;
+
+namespace Finsam.Grains.Simulation;
+
+/// <summary>
+/// A silo's replicate runner for work that needs no stored progress (calibration, backtests,
+/// throughput queries): one activation per silo, keyed and placed by the silo's address, running
+/// batches of replicates with the in-process engine, one per core (<see cref="ReplicateSlots"/>).
+/// </summary>
+[Alias("finsam.IReplicateWorkerGrain")]
+public interface IReplicateWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Runs the given replicates of the scenario; answers in the order asked.</summary>
+    [Alias("Run")] Task<Immutable<ReplicateResult[]>> RunAsync(ScenarioBlob scenario, int[] replicates, CancellationToken ct = default);
+
+    /// <summary>Replicates this silo computes at once.</summary>
+    [Alias("Slots")] Task<int> GetSlotsAsync();
+}
+
+[Reentrant, ReplicateSpreadPlacement]
+public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots slots) : Grain, IReplicateWorkerGrain
+{
+    public async Task<Immutable<ReplicateResult[]>> RunAsync(ScenarioBlob scenario, int[] replicates, CancellationToken ct = default)
+    {
+        // Telemetry shows which silo ran which batch (the fan-out of a calibration or a planner query).
+        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicates");
+        activity?.SetTag("finsam.silo", RuntimeIdentity);
+        activity?.SetTag("finsam.replicates.first", replicates.Length > 0 ? replicates[0] : -1);
+        activity?.SetTag("finsam.replicates.count", replicates.Length);
+        var results = await Task.WhenAll(replicates.Select(async r =>
+        {
+            using (await slots.EnterAsync(ct))
+                return await ReplicateWork.RunAsync(scenarios, scenario, r, 1, ct);
+        }));
+        FinsamInstruments.ReplicatesCompleted.Add(results.Length);
+        return results.AsImmutable();
+    }
+
+    public Task<int> GetSlotsAsync() => Task.FromResult(slots.Count);
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Finsam.Core.Analysis;
+using Finsam.Core.Calibration;
+using Finsam.Core.Loading;
+using Finsam.Core.Results;
+using Finsam.Core.Simulation;
+using Finsam.Grains;
+using Finsam.Grains.Simulation;
+using Orleans.TestingHost;
+
+namespace Finsam.Cluster.Tests;
+
+/// <summary>The runner port over a two-silo cluster: the same replicates as in-process, spread over both silos.</summary>
+public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<FinsamTestSilo>();
+        builder.AddClientBuilderConfigurator<FinsamTestClient>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Streamed_replicates_on_the_cluster_equal_the_in_process_ones_and_use_every_silo()
+    {
+        // An edited scenario, as calibration makes them: it travels as JSON, not as its YAML file.
+        var loaded = ScenarioLoader.Load(Simulation.Example());
+        var edited = ScenarioEdit.With(loaded, new Dictionary<string, Finsam.Core.Scenarios.Distribution>
+        {
+            [loaded.Insatser.First(i => i.Dropout is not null).Dropout!.Key] = new Finsam.Core.Scenarios.FixedValue(0.3),
+        });
+        var options = new RunOptions { Replicates = 40 };
+        var expected = await LocalReplicateRunner.Instance.RunAllAsync(edited, options);
+
+        var perSilo = new ConcurrentDictionary<string, int>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FinsamInstruments.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "finsam.replicates")
+                    perSilo.AddOrUpdate((string)a.GetTagItem("finsam.silo")!, (int)a.GetTagItem("finsam.replicates.count")!, (_, n) => n + (int)a.GetTagItem("finsam.replicates.count")!);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var runner = new OrleansReplicateRunner(_cluster.Client);
+        var actual = await runner.RunAllAsync(edited, options);
+
+        Assert.Equal(Json(expected), Json(actual));
+        Assert.NotEqual(Json(await LocalReplicateRunner.Instance.RunAllAsync(loaded, options)), Json(actual));   // the edit travelled
+
+        output.WriteLine("replicates per silo: " + string.Join(", ", perSilo.Select(kv => $"{kv.Key} {kv.Value}")));
+        Assert.Equal(2, perSilo.Count);
+        Assert.Equal(40, perSilo.Values.Sum());
+    }
+
+    [Fact]
+    public async Task A_throughput_query_through_the_cluster_answers_as_in_process()
+    {
+        var scenario = ScenarioLoader.Load(Simulation.Example());
+        var insats = scenario.Insatser.First(i => i.Kind == Finsam.Core.Scenarios.InsatsKind.Individual).Id;
+        var options = new RunOptions { Replicates = 16 };
+        var local = await Throughput.RunAsync(scenario, insats, null, options);
+        var cluster = await Throughput.RunAsync(scenario, insats, null, options, runner: new OrleansReplicateRunner(_cluster.Client));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(local), System.Text.Json.JsonSerializer.Serialize(cluster));
+    }
+
+    private static string Json(RunResult run) => ResultWriter.ToJson(Summariser.Summarise(run));
+}
