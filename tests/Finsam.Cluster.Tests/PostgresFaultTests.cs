@@ -93,9 +93,10 @@ public sealed class PostgresFaultTests(ITestOutputHelper output)
             var expected = await Simulation.InProcessJsonAsync(Simulation.Example(), Replicates);   // after the run: it needs the cores
             Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(work, "result.json")));
 
-            // The outage really hit the run's storage, and was ridden out there.
+            // A restart really hit the run's storage, and was ridden out there. (A stall may only hold a write
+            // until the database thaws: that write then gets through at its first attempt, with nothing to retry.)
             var silos = a.Output + b.Output;
-            Assert.Contains("got through after", silos);
+            if (fault != Fault.Stall) Assert.Contains("got through after", silos);
             Assert.DoesNotContain("Could not find a codec", silos);
             output.WriteLine($"identical result.json; {clock.Elapsed.TotalSeconds:F1}s in all");
         }

@@ -25,7 +25,7 @@ public sealed partial class WebPageTests(WebPageFixture web, ITestOutputHelper o
         await using var _ = context;
         await ChooseShippedAsync(page, "example-forbund.yaml");
         await page.GetByLabel("coach-2fte").CheckAsync();
-        await page.GetByLabel("Antal replikat").FillAsync("6");
+        await page.GetByLabel("Antal replikat", new() { Exact = true }).FillAsync("6");
         await page.GetByRole(AriaRole.Button, new() { Name = "Kör", Exact = true }).ClickAsync();
 
         // Two runs, each with its progress bar and a polite live region, until both are done.
@@ -150,7 +150,7 @@ public sealed partial class WebPageTests(WebPageFixture web, ITestOutputHelper o
         var (context, page) = await web.OpenAsync();
         await using var _ = context;
         await ChooseShippedAsync(page, "example-forbund.yaml");
-        await page.GetByLabel("Antal replikat").FillAsync("5000");
+        await page.GetByLabel("Antal replikat", new() { Exact = true }).FillAsync("5000");
         await page.GetByRole(AriaRole.Button, new() { Name = "Kör", Exact = true }).ClickAsync();
 
         var run = page.Locator("li.run");

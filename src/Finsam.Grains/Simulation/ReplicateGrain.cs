@@ -56,8 +56,17 @@ public sealed class ReplicateGrain(
         state.State.Result = ReplicateResultCodec.Encode(result);
         await state.WriteStateAsync(ct);
         FinsamInstruments.ReplicatesCompleted.Add(1);
+        FinsamInstruments.ParticipantMonths.Add(result.ParticipantMonths);
+        RecordQueues(scenarios.Index(spec.Scenario), result);
         activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
         return result.AsImmutable();
+    }
+
+    // The replicate runs whole here, so its insatser's queues are reported once, as they stand at the horizon's end.
+    private static void RecordQueues(ScenarioIndex ix, ReplicateResult result)
+    {
+        var queue = result.PerInsats(result.Queue).Month(result.Months - 1);
+        for (var i = 0; i < ix.Individual.Length; i++) FinsamInstruments.RecordQueueLength(ix.Individual[i].Id, queue[i]);
     }
 
     public async Task ForgetAsync()
