@@ -57,7 +57,7 @@ public sealed partial class WebPageTests(WebPageFixture web, ITestOutputHelper o
         Assert.Contains("<svg", await alone.TextAsync(), StringComparison.Ordinal);
 
         // The side-by-side comparison: four headline figures, both alternatives, each with its 90 % interval.
-        var table = page.Locator(".compare table");
+        var table = page.Locator("#runs-section .compare table");
         await Assertions.Expect(table).ToBeVisibleAsync();
         await Assertions.Expect(table.Locator("thead th")).ToHaveTextAsync(["Nyckeltal", "grundscenario", "coach-2fte"]);
         await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(4);
