@@ -6,33 +6,8 @@ namespace Finsam.Report;
 public static partial class Charts
 {
     /// <summary>Horizontal bars with 90 % whiskers where higher is better: green for a gain, red for a loss.</summary>
-    public static string GainBars(string title, IReadOnlyList<string> labels, IReadOnlyList<Stat> values, string xLabel, string unit, Numbers n)
-    {
-        var plot = NewPlot(title, "");
-        plot.XLabel(xLabel, size: 12);
-        var count = labels.Count;
-        double Pos(int i) => count - 1 - i;
-        var bars = Enumerable.Range(0, count).Select(i => new Bar
-        {
-            Position = Pos(i), Value = values[i].Mean, LineWidth = 0,
-            FillColor = Color.FromHex(values[i].Mean >= 0 ? Green : Red).WithAlpha(0.75),
-        }).ToList();
-        plot.Add.Bars(bars).Horizontal = true;
-        var err = new ScottPlot.Plottables.ErrorBar(
-            values.Select(v => v.Mean).ToList(), Enumerable.Range(0, count).Select(Pos).ToList(),
-            values.Select(v => Math.Max(0, v.P95 - v.Mean)).ToList(), values.Select(v => Math.Max(0, v.Mean - v.P5)).ToList(),
-            values.Select(_ => 0.0).ToList(), values.Select(_ => 0.0).ToList());
-        plot.Add.Plottable(err);
-        err.Color = Color.FromHex(Grey);
-        err.LineWidth = 1.5f;
-        err.CapSize = 6;
-        plot.Add.VerticalLine(0, 1, Color.FromHex("#000000"));
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, count).Select(Pos).ToArray(), labels.Select(Shorten).ToArray());
-        plot.Axes.Left.MajorTickStyle.Length = 0;
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => n.Tick(v, unit) };
-        plot.Axes.Margins(0.1, 0.05);
-        return Svg(plot, title);
-    }
+    public static string GainBars(string title, IReadOnlyList<string> labels, IReadOnlyList<Stat> values, string xLabel, string unit, Numbers n) =>
+        Bars(title, labels, values, xLabel, unit, n, higherIsBetter: true);
 
     /// <summary>
     /// A tornado chart: each input's share of a figure's variance as a bar, largest at the top, and the rest

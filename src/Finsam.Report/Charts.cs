@@ -50,8 +50,12 @@ public static partial class Charts
         return Svg(plot, title);
     }
 
-    /// <summary>Horizontal bars with P5–P95 whiskers, one per label, first at the top (the parties' net, for example).</summary>
-    public static string Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<Stat> values, string xLabel, string unit, Numbers n)
+    /// <summary>
+    /// Horizontal bars with P5–P95 whiskers, one per label, first at the top (the parties' net, for example):
+    /// green where the value is good — at or below zero (a cost saved), or at or above it when higher is better.
+    /// </summary>
+    public static string Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<Stat> values, string xLabel, string unit, Numbers n,
+        bool higherIsBetter = false)
     {
         var plot = NewPlot(title, "");
         plot.XLabel(xLabel, size: 12);
@@ -62,7 +66,7 @@ public static partial class Charts
             bars.Add(new Bar
             {
                 Position = Pos(i), Value = values[i].Mean,
-                FillColor = Color.FromHex(values[i].Mean <= 0 ? Green : Red).WithAlpha(0.75),
+                FillColor = Color.FromHex((higherIsBetter ? values[i].Mean >= 0 : values[i].Mean <= 0) ? Green : Red).WithAlpha(0.75),
                 LineWidth = 0,
             });
         var barPlot = plot.Add.Bars(bars);
