@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -24,5 +22,5 @@ public static class ScenarioJson
         JsonSerializer.Deserialize<Scenario>(json, Options) ?? throw new InvalidDataException("empty scenario JSON");
 
     /// <summary>A content key for caches: SHA-256 of the JSON, computed once per run by whoever sends it.</summary>
-    public static string Key(string json) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..32];
+    public static string Key(string json) => ContentHash.Of(json);
 }

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
 using Finsam.Core.Loading;
+using Finsam.Core.Scenarios;
 using Finsam.Grains.Simulation;
 
 namespace Finsam.Grains.Runs;
@@ -37,7 +37,7 @@ public sealed record RunIdentity(
         {
             // Not valid: bound to the text and the overrides as given.
         }
-        return new(Hash(scenario.ToString()), p.Variant, p.OverlayText is null ? null : Hash(p.OverlayText), seed, replicates);
+        return new(ContentHash.Of(scenario.ToString()), p.Variant, p.OverlayText is null ? null : ContentHash.Of(p.OverlayText), seed, replicates);
     }
 
     /// <summary>The parts in which <paramref name="other"/> differs, by name (never their values: they may hold anything).</summary>
@@ -51,8 +51,6 @@ public sealed record RunIdentity(
         if (Replicates != other.Replicates) parts.Add("replicates");
         return parts;
     }
-
-    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }
 
 /// <summary>A run id already names a different run (see <see cref="RunIdentity"/>): nothing was started.</summary>

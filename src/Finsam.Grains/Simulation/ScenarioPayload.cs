@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Finsam.Core.Loading;
 using Finsam.Core.Scenarios;
@@ -42,7 +41,7 @@ public sealed record ScenarioPayload(
         foreach (var (k, v) in Includes.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sb.Append(k).Append('\0').Append(v).Append('\0');
         sb.Append(Variant).Append('\0').Append(Seed).Append('\0').Append(Replicates);
         if (OverlayText is not null) sb.Append('\0').Append(OverlayFileName).Append('\0').Append(OverlayText);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32];
+        return ContentHash.Of(sb.ToString());
     }
 }
 
