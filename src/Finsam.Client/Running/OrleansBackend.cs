@@ -111,13 +111,16 @@ public sealed class OrleansBackend : IReplicateRunner
     /// <summary>Status, riding out a silo that goes away under the run (the next call reactivates the run elsewhere).</summary>
     private static async Task<RunStatus> PollAsync(IRunGrain run, CancellationToken ct)
     {
+        // A window in time, not a count of tries: a lost gateway silo while the database restarts takes the
+        // cluster tens of seconds to notice (membership lives in that database), and the run carries on meanwhile.
+        var since = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await run.GetStatusAsync();
             }
-            catch (Exception e) when (attempt < 20 && e is not OperationCanceledException)
+            catch (Exception e) when (since.Elapsed < TimeSpan.FromMinutes(3) && e is not OperationCanceledException)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Min(attempt, 8)), ct);
             }
