@@ -105,7 +105,10 @@ public sealed class OrleansBackend : IReplicateRunner
                 ? $"there is no run '{status.RunId}' in this cluster"
                 : $"run {status.RunId} is {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + status.Error)}{(status.Problems.Length > 0 ? "\n" + string.Join('\n', status.Problems) : "")}");
         var json = await run.GetResultJsonAsync() ?? throw new InvalidOperationException($"run {status.RunId} completed without a result");
-        return ResultWriter.FromJson(json);
+        var t = Core.Diagnostics.Timings.Start();
+        var summary = ResultWriter.FromJson(json);
+        Core.Diagnostics.Timings.Add("result from JSON (client)", t);
+        return summary;
     }
 
     /// <summary>Status, riding out a silo that goes away under the run (the next call reactivates the run elsewhere).</summary>
@@ -134,6 +137,7 @@ public sealed class OrleansBackend : IReplicateRunner
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _host.StopAsync(timeout.Token);
+            Core.Diagnostics.Timings.Mark("silo stopped");
         }
         finally
         {

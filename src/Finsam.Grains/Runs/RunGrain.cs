@@ -1,3 +1,4 @@
+using Finsam.Core.Diagnostics;
 using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
@@ -70,6 +71,7 @@ public sealed class RunGrainState
 public sealed class RunGrain(
     [PersistentState("run", "runs")] IPersistentState<RunGrainState> state,
     IHostApplicationLifetime lifetime,
+    RunPersistence persistence,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
     /// <summary>How long a replicate is retried while the cluster gets over a lost silo.</summary>
@@ -211,7 +213,10 @@ public sealed class RunGrain(
             async Task One(int r, SiloAddress silo)
             {
                 var spec = new ReplicateSpec(RunId, blob, r, S.Shards, activity?.Id);
-                summaryBuilder.Add(await RunReplicateAsync(spec, silo, loads, ct));
+                var result = await RunReplicateAsync(spec, silo, loads, ct);
+                var t = Timings.Start();
+                summaryBuilder.Add(result);
+                Timings.Add("summary row", t);
                 done.Add(r);
                 if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver && _writes.CurrentCount > 0)
                 {
@@ -245,8 +250,12 @@ public sealed class RunGrain(
             }
             ct.ThrowIfCancellationRequested();
 
+            var built = Timings.Start();
             var summary = summaryBuilder.Build();
+            Timings.Add("summary build", built);
+            var json = Timings.Start();
             S.ResultJson = ResultWriter.ToJson(summary);
+            Timings.Add("result to JSON (run grain)", json);
             S.State = RunState.Completed;
             S.Seconds += _clock.Elapsed.TotalSeconds;
             _clock = null;
@@ -279,7 +288,12 @@ public sealed class RunGrain(
         {
             FinsamInstruments.RunsActive.Add(-1);
         }
-        if (S.State == RunState.Completed && !HandingOver) await ForgetReplicatesAsync();
+        if (S.State == RunState.Completed && !HandingOver && persistence.KeepReplicateResults)
+        {
+            var forget = Timings.Start();
+            await ForgetReplicatesAsync();
+            Timings.Add("replicate results dropped", forget);
+        }
     }
 
     /// <summary>
@@ -397,8 +411,10 @@ public sealed class RunGrain(
             {
                 try
                 {
-                    var result = await ReplicateSpreadPlacement.On(silo,
-                        () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct));
+                    // Stored by index on a cluster; streamed from the silo's worker when nothing outlives the process.
+                    var result = persistence.KeepReplicateResults
+                        ? await ReplicateSpreadPlacement.On(silo, () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct))
+                        : await ReplicateSpreadPlacement.On(silo, () => GrainFactory.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()).RunOneAsync(spec, ct));
                     return result.Value;
                 }
                 catch (Exception e) when (IsClusterFailure(e, ct) && DateTime.UtcNow - (firstFailure ??= DateTime.UtcNow) < RetryFor)
