@@ -53,6 +53,10 @@ public sealed class EmbeddedSiloTests
             await run.StartAsync(Simulation.Request(source, replicates));
             var status = await Simulation.WaitAsync(run, TimeSpan.FromMinutes(2));
             Assert.Equal(Finsam.Grains.Runs.RunState.Completed, status.State);
+            // The client in this process gets the summary itself; its JSON (made on demand) is the engine's.
+            var summary = await run.GetSummaryAsync();
+            Assert.NotNull(summary);
+            Assert.Equal(expected, Finsam.Core.Results.ResultWriter.ToJson(summary.Value.Value));
             Assert.Equal(expected, await run.GetResultJsonAsync());
 
             // No replicate grain was activated: nothing per replicate was kept in the silo's storage.

@@ -87,6 +87,9 @@ public sealed class OrleansBackend : IReplicateRunner
             await run.CancelAsync();
             throw;
         }
+        // The embedded silo shares this process: its run hands the summary over by reference, no JSON.
+        if (_cluster is null && status.State == RunState.Completed && await run.GetSummaryAsync() is { } local)
+            return new RunOutcome(local.Value, runId, status.Seconds);
         return new RunOutcome(await ResultAsync(run, status), runId, status.Seconds);
     }
 

@@ -47,6 +47,12 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("Status")] Task<RunStatus> GetStatusAsync();
     /// <summary>The result.json text once completed, else null.</summary>
     [Alias("Result")] Task<string?> GetResultJsonAsync();
+    /// <summary>
+    /// The completed summary by reference, when this activation built it and its silo keeps nothing
+    /// (<see cref="RunPersistence.SingleProcess"/>, the embedded silo, whose client shares the process);
+    /// else null, and the caller reads <see cref="GetResultJsonAsync"/>.
+    /// </summary>
+    [Alias("Summary")] Task<Orleans.Concurrency.Immutable<RunSummary>?> GetSummaryAsync();
     [Alias("Cancel")] Task<RunStatus> CancelAsync();
 }
 
@@ -82,6 +88,7 @@ public sealed class RunGrain(
     private bool _deactivating;
     private System.Diagnostics.Stopwatch? _clock;
     private HashSet<int>? _done;   // while driving: the replicates finished, ahead of the stored list
+    private RunSummary? _summary;   // single process: the result, turned into JSON only when asked for
     // One write at a time: two overlapping writes carry the same ETag, and the second fails as a conflict.
     private readonly SemaphoreSlim _writes = new(1, 1);
 
@@ -100,12 +107,18 @@ public sealed class RunGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // The next activation resumes from the stored state; this one must stop writing it.
         _deactivating = true;
         _cancel?.Cancel();
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        // An idle run on a live single-process silo (finsam serve) keeps its result for later asks; a
+        // silo that is stopping takes its in-memory storage with it, so nothing is written then.
+        if (_summary is not null && S.ResultJson is null && !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            S.ResultJson = ResultWriter.ToJson(_summary);
+            await state.WriteStateAsync(cancellationToken);
+        }
     }
 
     public async Task<RunStatus> StartAsync(RunRequest request)
@@ -163,7 +176,15 @@ public sealed class RunGrain(
 
     public Task<RunStatus> GetStatusAsync() => Task.FromResult(Status());
 
-    public Task<string?> GetResultJsonAsync() => Task.FromResult(S.State == RunState.Completed ? S.ResultJson : null);
+    public Task<string?> GetResultJsonAsync()
+    {
+        if (S.State != RunState.Completed) return Task.FromResult<string?>(null);
+        if (S.ResultJson is null && _summary is not null) S.ResultJson = ResultWriter.ToJson(_summary);
+        return Task.FromResult(S.ResultJson);
+    }
+
+    public Task<Orleans.Concurrency.Immutable<RunSummary>?> GetSummaryAsync() =>
+        Task.FromResult<Orleans.Concurrency.Immutable<RunSummary>?>(S.State == RunState.Completed && _summary is not null ? new Orleans.Concurrency.Immutable<RunSummary>(_summary) : null);
 
     public async Task<RunStatus> CancelAsync()
     {
@@ -253,9 +274,16 @@ public sealed class RunGrain(
             var built = Timings.Start();
             var summary = summaryBuilder.Build();
             Timings.Add("summary build", built);
-            var json = Timings.Start();
-            S.ResultJson = ResultWriter.ToJson(summary);
-            Timings.Add("result to JSON (run grain)", json);
+            if (persistence.KeepReplicateResults)
+            {
+                var json = Timings.Start();
+                S.ResultJson = ResultWriter.ToJson(summary);
+                Timings.Add("result to JSON (run grain)", json);
+            }
+            else
+            {
+                _summary = summary;   // handed to the client in this process by reference; JSON only if asked for
+            }
             S.State = RunState.Completed;
             S.Seconds += _clock.Elapsed.TotalSeconds;
             _clock = null;
