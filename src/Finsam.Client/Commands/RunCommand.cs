@@ -51,6 +51,8 @@ public static class RunCommand
                 DiagnosticPrinter.Write(console, problems, source);
                 return ValidateCommand.InvalidScenario;
             }
+            // A valid file: the embedded silo starts on the other core while the variant is loaded and checked.
+            await using var early = EarlyStart.For(backends, parse, ct);
             try
             {
                 scenario = ScenarioLoader.Load(source, chosen);
@@ -69,7 +71,7 @@ public static class RunCommand
             OutputCheck.ForFolder(parse.GetValue(outDir));
             Timings.Mark("scenario read and validated");
             if (backends.Mode(parse) == "postgres") await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
-            await using var runner = backends.Create(parse);
+            await using var runner = await early.TakeAsync() ?? backends.Create(parse);
             try
             {
                 // Starting the embedded silo or joining the cluster is not part of the run's time.
