@@ -12,6 +12,11 @@ public sealed record ExitPriorFit(
     HierarchicalFit Keep, HierarchicalFit Theta, IReadOnlyDictionary<string, double[]> KindStarts, double[] GlobalStart,
     int Iterations, int Insatser, double LeaveOneOutLogLikelihood, int Candidates)
 {
+    /// <summary>Whether the library had too few complete exit distributions to choose the concentrations (then wide, marked unknown).</summary>
+    public bool SpreadUnknown { get; init; }
+    /// <summary>Complete exit distributions (no unplaced rest) the fit saw.</summary>
+    public int Complete { get; init; }
+
     /// <summary>The kind's keep share λ_j and how sure the library is of it (a Beta's concentration).</summary>
     public (double Mean, double Concentration) KeepShare(string? kind)
     {
@@ -75,10 +80,15 @@ public static class ExitPriorFitter
             .ToDictionary(g => g.Key, g => Mean(g.Select(d => d.Start!))!, StringComparer.Ordinal);
         double[] StartFor(InsatsExits d) => d.Start ?? (kindStarts.TryGetValue(d.Insats.Kind, out var ks) ? ks : globalStart);
 
-        var best = concentrations ?? (8, 8, 8);
+        // Lower bounds alone cannot show how much insatser differ (any tight forecast above the bounds satisfies them),
+        // so the concentrations are chosen only when enough complete distributions exist; else the spread is unknown
+        // and stays wide (a = 1), like the other fallbacks marked unknown.
+        var complete = data.Count(d => d.Censored <= 0 && d.Cells.Count >= 2 && d.Known > 0);
+        var unknownSpread = concentrations is null && complete < MinimumComplete;
+        var best = concentrations ?? (unknownSpread ? UnknownSpread : (8, 8, 8));
         var loo = double.NaN;
         var candidates = 0;
-        if (concentrations is null && data.Count >= 3)
+        if (concentrations is null && !unknownSpread)
         {
             var seen = new Dictionary<(double, double, double), double>();
             Means? warm = null;
@@ -99,8 +109,14 @@ public static class ExitPriorFitter
             candidates = seen.Count;
         }
         var means = Em(data, StartFor, best, null);
-        return Build(means, best, kindStarts, globalStart, data.Count, loo, candidates);
+        return Build(means, best, kindStarts, globalStart, data.Count, loo, candidates) with { SpreadUnknown = unknownSpread, Complete = complete };
     }
+
+    /// <summary>Fewer complete exit distributions than this and the concentrations are not chosen but <see cref="UnknownSpread"/>.</summary>
+    public const int MinimumComplete = 3;
+
+    /// <summary>The concentrations when the library cannot show the spread: insatser very unlike each other (a = 1), kinds pooled moderately.</summary>
+    public static readonly (double A, double B, double BKeep) UnknownSpread = (1, 8, 8);
 
     private static ExitPriorFit Build(Means f, (double A, double B, double BKeep) c, Dictionary<string, double[]> kindStarts, double[] globalStart, int insatser, double loo, int candidates)
     {
