@@ -61,7 +61,7 @@ public sealed record ExitPriorFit(
 /// category, and which exits kept their start class (split in proportion to λ_j·s(c) and (1 − λ_j)·m_j(c); the
 /// kind's mean, not the insats's own, or λ is not identified). Each insats informs its kind with the effective
 /// count w = N·a/(N + a) of its placed exits. The concentrations are then chosen, inside the data given, by the
-/// leave-one-out likelihood of what each insats recorded under the predictive made from the others — nested:
+/// leave-one-source-out likelihood of what each insats recorded under the predictive made from the other sources — nested:
 /// in a backtest only the training fold is seen — by coordinate ascent over a fixed log grid.
 /// </summary>
 public static class ExitPriorFitter
@@ -135,9 +135,11 @@ public static class ExitPriorFitter
 
     /// <summary>Σ over insatser of log P(its record | the predictive for a new insats of its kind, made from all the others).</summary>
     /// <summary>
-    /// Σ over insatser of log P(its record | the predictive made without it). The kind means without insats i come
-    /// from one M-step on the converged expected counts of all the others (its own taken out) — the usual
-    /// one-step approximation to refitting, which keeps a grid search over the concentrations within seconds.
+    /// Σ over insatser of log P(its record | the predictive made without its whole source). Leaving the source out,
+    /// not just the insats, asks what the priors are for — a new förbund's insats — and keeps a source's similar
+    /// insatser (one report, one förbund) from vouching for each other. The kind means without a source come from
+    /// one M-step on the converged expected counts of all the others — the usual one-step approximation to
+    /// refitting, which keeps a grid search over the concentrations within seconds.
     /// </summary>
     private static (double, Means) LeaveOneOut(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep) c, Means? warm)
     {
@@ -145,12 +147,13 @@ public static class ExitPriorFitter
         var parts = EStep(data, startFor, c, full);
         var kinds = data.Select(d => d.Insats.Kind).Distinct(StringComparer.Ordinal).ToList();
         var total = 0.0;
-        for (var i = 0; i < data.Count; i++)
+        foreach (var source in data.Select(d => d.Insats.SourceId).Distinct(StringComparer.Ordinal))
         {
-            var others = parts.Where((_, j) => j != i).ToList();
+            var others = parts.Where((_, j) => data[j].Insats.SourceId != source).ToList();
             var f = MStep(others, kinds.Where(j => others.Any(o => o.Kind == j)).ToList(), c, full.Iterations);
             var fit = Build(f, c, [], [], others.Count, double.NaN, 0);
-            total += LogLikelihood(data[i], fit, startFor(data[i]));
+            for (var i = 0; i < data.Count; i++)
+                if (data[i].Insats.SourceId == source) total += LogLikelihood(data[i], fit, startFor(data[i]));
         }
         return (total, full);
     }
