@@ -88,4 +88,19 @@ public sealed class CensoredCountsTests
         var mean = fit.MeanExit("samverkansteam", (int?)null);
         Assert.InRange(mean[0], 0.1, 0.4);
     }
+
+    [Fact]
+    public void Lower_bounds_alone_leave_the_spread_between_insatser_unknown_and_wide()
+    {
+        var censoredOnly = Enumerable.Range(0, 6).Select(i => Insats("b" + i, [20 + i, 0, 0, 0, 0], rest: 60)).ToList();
+        var fit = ExitPriorFitter.Fit(ExitEvidence.From(censoredOnly));
+        Assert.True(fit.SpreadUnknown);
+        Assert.Equal(ExitPriorFitter.UnknownSpread.A, fit.Theta.UnitConcentration);
+
+        var complete = Enumerable.Range(0, 4).Select(i => Insats("c" + i, [8 + i, 4, 10, 12 - i, 6])).ToList();
+        var withComplete = ExitPriorFitter.Fit(ExitEvidence.From([.. complete, .. censoredOnly]));
+        Assert.False(withComplete.SpreadUnknown);
+        Assert.Equal(4, withComplete.Complete);
+        Assert.True(withComplete.Candidates > 1);
+    }
 }
