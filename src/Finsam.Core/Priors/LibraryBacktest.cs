@@ -90,7 +90,9 @@ public static class LibraryBacktest
     }
 
     private static string Describe(HeldOut r) =>
-        r.Observed is null ? "no exit distribution to score" : string.Join(", ", r.Methods.Where(m => m.Tvd is not null).Select(m => $"{m.Method} {m.Tvd:0.000}"));
+        r.Observed is null ? "no exit distribution to score"
+        : r.Censored ? "censored, shortfall " + string.Join(", ", r.Methods.Where(m => m.Shortfall is not null).Select(m => $"{m.Method} {m.Shortfall:0.000}"))
+        : string.Join(", ", r.Methods.Where(m => m.Tvd is not null).Select(m => $"{m.Method} {m.Tvd:0.000}"));
 
     public static HeldOut Forecast(EvidenceInsats insats, EvidenceLibrary training, LearnedModel model, LibraryBacktestOptions options)
     {
