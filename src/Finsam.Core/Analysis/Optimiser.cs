@@ -57,8 +57,10 @@ public static class Optimiser
         foreach (var name in wanted)
         {
             if (!variants.Contains(name)) throw new OptimiseSpecException($"--variants: no variant '{name}'; the file has {(variants.Count == 0 ? "none" : string.Join(", ", variants))}");
-            var money = OptimiserSpace.Money(ScenarioLoader.Load(r.Source, name));
-            references.Add(new ReferenceAlternative(name, plan.Variants.First(v => v.Name == name).Description, money, money <= budget * (1 + 1e-9)));
+            var scenario = ScenarioLoader.Load(r.Source, name);
+            var money = OptimiserSpace.Money(scenario);
+            references.Add(new ReferenceAlternative(name, plan.Variants.First(v => v.Name == name).Description, money, money <= budget * (1 + 1e-9),
+                OptimiserSpace.SettingsOf(scenario, dims)));
         }
 
         var searchReplicates = r.SearchReplicates ?? Math.Min(plan.Replicates, 40);
@@ -115,10 +117,26 @@ public static class Optimiser
         return await run.ExecuteAsync(ct);
     }
 
+    /// <summary>A dimension's short name for tables: "2017 processverksamhet", "every year total", "stodperson fte", or the path.</summary>
+    public static string ShortLabel(DimensionInfo d, string everyYear = "every year")
+    {
+        var open = d.Path.IndexOf('[', StringComparison.Ordinal);
+        var close = d.Path.IndexOf(']', StringComparison.Ordinal);
+        if (open < 0 || close < open) return d.Path;
+        var sel = d.Path[(open + 1)..close];
+        var last = d.Path[(d.Path.LastIndexOf('.') + 1)..];
+        return d.Kind switch
+        {
+            "share" or "total" => $"{(sel == "*" ? everyYear : sel)} {last}",
+            "capacity" => $"{sel} {last}",
+            _ => d.Path,
+        };
+    }
+
     internal static string Describe(IReadOnlyList<SearchDimension> dims, IReadOnlyList<double> settings) =>
         string.Join(", ", dims.Select((d, i) => $"{d.Path} = {Format(settings[i], d.Unit)}"));
 
-    internal static string Format(double v, string unit) => unit switch
+    public static string Format(double v, string unit) => unit switch
     {
         "%" => v.ToString("0.##", CultureInfo.InvariantCulture) + " %",
         _ => v.ToString("0.###", CultureInfo.InvariantCulture),

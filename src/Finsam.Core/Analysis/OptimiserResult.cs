@@ -38,7 +38,7 @@ public sealed record OptimisePlan(
     int SearchReplicates, ulong SearchSeed, int Replicates, ulong Seed, long WorstCaseReplicateRuns);
 
 /// <summary>A hand-written variant shown next to the result, with the money it has and whether that is within the budget.</summary>
-public sealed record ReferenceAlternative(string Name, string? Description, double Money, bool WithinBudget);
+public sealed record ReferenceAlternative(string Name, string? Description, double Money, bool WithinBudget, IReadOnlyList<double>? Settings);
 
 /// <summary>The figure optimised: a headline or socio-economic key, its label and unit, and which way is better.</summary>
 public sealed record ObjectiveInfo(string Key, string Label, string Unit, Better Direction);
@@ -54,7 +54,7 @@ public sealed record SearchInfo(string Method, string StopReason, ulong Seed, in
 /// a variant. <see cref="Settings"/> has one value per dimension for a candidate. Infeasible ones were not run.
 /// </summary>
 public sealed record CandidateInfo(
-    string Name, string Stage, IReadOnlyList<double>? Settings, double Money, bool Feasible, string? Problem,
+    string Name, string Stage, IReadOnlyList<double>? Settings, double? Money, bool Feasible, string? Problem,
     Stat? Objective, int Missing, Stat? Spend, bool OnFrontier);
 
 /// <summary>
@@ -67,7 +67,7 @@ public sealed record ConfirmedAlternative(
     double Money, bool WithinBudget, Stat? Objective, int Missing, Stat? Difference, double? ProbabilityBetter, Stat? Spend);
 
 /// <summary>The best against one hand-written variant within the budget, on the final replicates: beats, ties or loses.</summary>
-public sealed record VariantVerdict(string Variant, string Outcome, double Difference);
+public sealed record VariantVerdict(string Variant, string Outcome, double? Difference);
 
 /// <summary>What <c>finsam optimise</c> found (optimise.json).</summary>
 public sealed record OptimiseResult(

@@ -55,7 +55,7 @@ internal sealed class OptimiseRun(OptimisePlan p, IReplicateRunner runner, IProg
         {
             var a = fixedAlternatives[k];
             var within = a.Kind == Optimiser.PlanKind ? PlanWithinBudget : references[k - 1].WithinBudget;
-            candidates.Add(Info(a.Name, a.Kind, a.Kind == Optimiser.PlanKind ? dims.Select(d => d.Plan ?? double.NaN).ToList() : null, fixedSearch[k], within));
+            candidates.Add(Info(a.Name, a.Kind, a.Kind == Optimiser.PlanKind ? PlanSettings : references[k - 1].Settings, fixedSearch[k], within));
         }
         for (var k = 0; k < outcome.Points.Count; k++)
         {
@@ -90,7 +90,7 @@ internal sealed class OptimiseRun(OptimisePlan p, IReplicateRunner runner, IProg
             var a = fixedAlternatives[k];
             var description = a.Kind == Optimiser.PlanKind ? p.Plan.Name : references[k - 1].Description;
             alternatives.Add(new Alternative(a.Name, description, finals[k].Summary!));
-            confirmed.Add(Confirm(a.Name, a.Kind, description, a.Kind == Optimiser.PlanKind ? dims.Select(d => d.Plan ?? double.NaN).ToList() : null, [],
+            confirmed.Add(Confirm(a.Name, a.Kind, description, a.Kind == Optimiser.PlanKind ? PlanSettings : references[k - 1].Settings, [],
                 finals[k], a.Kind == Optimiser.PlanKind ? PlanWithinBudget : references[k - 1].WithinBudget, planValues));
         }
         IReadOnlyList<LeverEdit> bestEdits = [];
@@ -119,6 +119,9 @@ internal sealed class OptimiseRun(OptimisePlan p, IReplicateRunner runner, IProg
     }
 
     private double BestMean { get; set; } = double.NegativeInfinity;
+
+    /// <summary>The plan's value of each dimension, when every dimension has one.</summary>
+    private IReadOnlyList<double>? PlanSettings => OptimiserSpace.SettingsOf(p.Plan, p.Dimensions);
 
     private bool PlanWithinBudget => p.PlanMoney <= p.Budget * (1 + 1e-9);
 
@@ -161,7 +164,7 @@ internal sealed class OptimiseRun(OptimisePlan p, IReplicateRunner runner, IProg
     }
 
     private CandidateInfo Info(string name, string stage, IReadOnlyList<double>? settings, Evaluated e, bool withinBudget) =>
-        new(name, stage, settings, e.Money, e.Problem is null && withinBudget, e.Problem ?? (withinBudget ? null : $"over the budget: {e.Money:N0} kronor against {p.Budget:N0}"),
+        new(name, stage, settings, double.IsFinite(e.Money) ? e.Money : null, e.Problem is null && withinBudget, e.Problem ?? (withinBudget ? null : $"over the budget: {e.Money:N0} kronor against {p.Budget:N0}"),
             Stat.Of(e.Objective), e.Objective.Count(v => !double.IsFinite(v)), Stat.Of(e.Spend), false);
 
     /// <summary>
@@ -210,7 +213,7 @@ internal sealed class OptimiseRun(OptimisePlan p, IReplicateRunner runner, IProg
         var diff = Orient(b - v);
         var outcome = best.Missing != variant.Missing ? (best.Missing < variant.Missing ? "beats" : "loses")
             : Math.Abs(b - v) <= 1e-9 * Math.Max(1, Math.Abs(v)) ? "ties" : diff > 0 ? "beats" : "loses";
-        return new VariantVerdict(variant.Name, outcome, b - v);
+        return new VariantVerdict(variant.Name, outcome, double.IsFinite(b - v) ? b - v : null);
     }
 
     private void Report() => progress?.Report(new OptimiseProgress(_stage, _runs, Math.Max(_plannedRuns, _runs),

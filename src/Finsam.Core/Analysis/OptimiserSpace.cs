@@ -135,6 +135,29 @@ public static class OptimiserSpace
         return (edits, null);
     }
 
+    /// <summary>
+    /// Where a scenario stands on each dimension (a variant's split, capacity or total), or null when some dimension is
+    /// a plain path or the scenario sets a year's split otherwise than one number can say.
+    /// </summary>
+    public static IReadOnlyList<double>? SettingsOf(Scenario s, IReadOnlyList<SearchDimension> dims)
+    {
+        var levers = Levers.Read(s);
+        var values = new List<double>();
+        foreach (var d in dims)
+        {
+            double? v = d.Kind switch
+            {
+                DimensionKind.Share => d.Years.Select(y => s.Budget.Years.FirstOrDefault(b => b.Year == y)?.Shares.GetValueOrDefault(d.Target!) is { } x ? Math.Round(x * 100, 9) : (double?)null).Distinct().SingleOrDefault(),
+                DimensionKind.Total => d.Years.Select(y => s.Budget.Years.FirstOrDefault(b => b.Year == y)?.Total?.Mean).Distinct().SingleOrDefault(),
+                DimensionKind.Capacity => levers.Insatser.FirstOrDefault(i => i.Insats == d.Target)?.Value,
+                _ => null,
+            };
+            if (v is null) return null;
+            values.Add(v.Value);
+        }
+        return values;
+    }
+
     /// <summary>A year's shares in percent with the given lines set and the others sharing the rest as in the plan.</summary>
     private static (Dictionary<string, double>? Shares, string? Problem) Split(BudgetYear year, IReadOnlyDictionary<string, double> set)
     {
