@@ -22,7 +22,8 @@ public static partial class ReportBuilder
         string Value(Stat? s, string unit) => s is null ? "–" : $"{n.Value(s.Mean, unit)} ({n.Interval(s, unit)})";
         string Diff(Stat? d, string unit) => d is null ? "–" : unit == "share"
             ? $"{n.Points(d.Mean * 100)} ({n.Interval(new Stat(d.Mean * 100, d.P5 * 100, d.P50 * 100, d.P95 * 100), "percentage points")})"
-            : $"{n.Value(d.Mean, unit)} ({n.Interval(d, unit)})";
+            : $"{Sign(d.Mean)}{n.Value(d.Mean, unit)} ({Sign(d.P5)}{n.Value(d.P5, unit)} {t.T("till", "to")} {Sign(d.P95)}{n.Value(d.P95, unit)})";
+        static string Sign(double v) => v > 0 ? "+" : "";
         string Setting(DimensionInfo d, double v) => d.Unit switch { "%" => n.Fixed(v, v == Math.Round(v) ? 0 : 1) + " %", "SEK" => n.Money(v), _ => n.Fixed(v, v == Math.Round(v) ? 0 : 1) + " " + d.Unit };
         string Settings(IReadOnlyList<double> s) => string.Join("; ", r.Dimensions.Select((d, i) => $"{Optimiser.ShortLabel(d, t.T("alla år", "every year"))}: {Setting(d, s[i])}"));
 
@@ -41,10 +42,13 @@ public static partial class ReportBuilder
                      t.T("Skillnad mot planen", "Difference against the plan"), t.T("P(bättre än planen)", "P(better than the plan)"), t.T("Förbundets kostnad", "The förbund's spending") })
             h.Append($"<th scope=\"col\">{E(col)}</th>");
         h.Append("</tr></thead><tbody>\n");
-        foreach (var c in r.Confirmed)
+        // The plan, the best few, then the hand-written variants (whose description says what else they change).
+        var ordered = r.Confirmed.Where(c => c.Kind != Optimiser.VariantKind).Concat(r.Confirmed.Where(c => c.Kind == Optimiser.VariantKind));
+        foreach (var c in ordered)
         {
             var name = c.Name + (c.WithinBudget ? "" : t.T(" (över budget)", " (over budget)"));
-            var settings = c.Settings is { } s ? Settings(s) : c.Description ?? "";
+            var settings = c.Settings is { } s ? Settings(s) : "";
+            if (c.Kind == Optimiser.VariantKind && c.Description is { } desc) settings = settings.Length == 0 ? desc : $"{settings}. {desc}";
             var p = c.Kind == Optimiser.PlanKind ? t.T("referens", "reference") : c.ProbabilityBetter is { } pb ? n.Share(pb) : "—";
             var row = c.Name == r.Best ? " class=\"best\"" : "";
             h.Append($"<tr{row}><th scope=\"row\">{E(name)}</th><td>{E(settings)}</td><td>{E(Value(c.Objective, o.Unit))}</td><td>{E(c.Kind == Optimiser.PlanKind ? "" : Diff(c.Difference, o.Unit))}</td><td>{E(p)}</td><td>{E(c.Spend is { } sp ? n.Money(sp.Mean) : "–")}</td></tr>\n");
@@ -77,7 +81,7 @@ public static partial class ReportBuilder
         var c = r.Comparison;
         var byKey = c.Figures.ToDictionary(f => f.Key, StringComparer.Ordinal);
         if (!byKey.ContainsKey("society_net_follow_up")) return;
-        var shown = r.Confirmed.Where(x => x.Kind != Optimiser.OptimisedKind || x.Name == r.Best).Select(x => x.Name).ToList();
+        var shown = r.Confirmed.Where(x => x.Kind == Optimiser.PlanKind || x.Name == r.Best).Concat(r.Confirmed.Where(x => x.Kind == Optimiser.VariantKind)).Select(x => x.Name).ToList();
         string Sector(string key) => key switch
         {
             "stat" => t.T("Staten (med FK och AF)", "The state (with FK and AF)"),

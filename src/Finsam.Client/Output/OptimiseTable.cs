@@ -27,23 +27,31 @@ public static class OptimiseTable
         var unit = o.Unit;
         // A column per dimension while they are few (a year's split reads as one number), else one column.
         var perColumn = r.Dimensions.Count <= 4;
-        string[] settingColumns = perColumn ? r.Dimensions.Select(d => Optimiser.ShortLabel(d)).ToArray() : ["Settings"];
+        // Shares of one line in several years: the year alone heads the column, the line is named in the title.
+        var oneLine = r.Dimensions.All(d => d.Kind == "share") && r.Dimensions.Select(d => d.Path[(d.Path.LastIndexOf('.') + 1)..]).Distinct().Count() == 1;
+        var shareOf = oneLine ? $" · settings: share of {r.Dimensions[0].Path[(r.Dimensions[0].Path.LastIndexOf('.') + 1)..]}" : "";
+        string[] settingColumns = perColumn
+            ? r.Dimensions.Select(d => oneLine ? Optimiser.ShortLabel(d).Split(' ')[0] : Optimiser.ShortLabel(d)).ToArray()
+            : ["Settings"];
         string[] SettingCells(IReadOnlyList<double>? set) => set is null ? settingColumns.Select(_ => "–").ToArray()
             : perColumn ? r.Dimensions.Select((d, i) => Esc(Setting(set[i], d.Unit))).ToArray()
             : [Esc(string.Join("\n", r.Dimensions.Select((d, i) => $"{Optimiser.ShortLabel(d)} {Setting(set[i], d.Unit)}")))];
+        var ordered = r.Confirmed.Where(c => c.Kind != Optimiser.VariantKind).Concat(r.Confirmed.Where(c => c.Kind == Optimiser.VariantKind)).ToList();
+        string Name(ConfirmedAlternative c) => (c.Name == r.Best ? $"[green bold]{Esc(c.Name)}[/]" : Esc(c.Name)) + (c.WithinBudget ? "" : "\n[yellow](over budget)[/]");
         var best = Table($"The best {r.Confirmed.Count(c => c.Kind == Optimiser.OptimisedKind)}, the plan and the variants on the final replicates: {o.Label}",
-            ["Alternative", .. settingColumns, "Mean (90 % interval)", $"vs {r.Plan} (paired)", "P(better than plan)", "Spend"]);
-        foreach (var c in r.Confirmed.Where(c => c.Kind != Optimiser.VariantKind).Concat(r.Confirmed.Where(c => c.Kind == Optimiser.VariantKind)))
-        {
-            var name = c.Name == r.Best ? $"[green bold]{Esc(c.Name)}[/]" : Esc(c.Name);
-            if (!c.WithinBudget) name += " [yellow](over budget)[/]";
-            if (c.Kind == Optimiser.VariantKind && c.Description is { } desc) name += $"\n[grey]{Esc(desc.Length <= 48 ? desc : desc[..47] + "…")}[/]";
-            best.AddRow([name, .. SettingCells(c.Settings), Esc(Format.WithInterval(c.Objective, unit) + (c.Missing > 0 ? $" [{c.Missing} without a value]" : "")),
+            ["Alternative", "Mean (90 % interval)", $"vs {r.Plan} (paired)", "P(better than plan)", "Spend"]);
+        foreach (var c in ordered)
+            best.AddRow(Name(c), Esc(Format.Mean(c.Objective, unit) + "\n" + Format.Interval(c.Objective, unit) + (c.Missing > 0 ? $"\n{c.Missing} without a value" : "")),
                 c.Kind == Optimiser.PlanKind ? "reference" : Esc(Diff(c.Difference, unit)),
                 c.Kind == Optimiser.PlanKind ? "" : c.ProbabilityBetter is { } pb ? Esc(Pct(pb)) : "—",
-                Esc(Format.Mean(c.Spend, "SEK"))]);
-        }
+                Esc(Format.Mean(c.Spend, "SEK")));
         console.Write(best);
+        // Where each stands on the dimensions searched (a variant's split is read off the variant; its description says what else it changes).
+        var settingsTable = Table(oneLine ? $"Settings: share of {r.Dimensions[0].Path[(r.Dimensions[0].Path.LastIndexOf('.') + 1)..]}" : "Settings", ["Alternative", .. settingColumns]);
+        foreach (var c in ordered) settingsTable.AddRow([Name(c), .. SettingCells(c.Settings)]);
+        console.Write(settingsTable);
+        foreach (var c in r.Confirmed.Where(c => c.Kind == Optimiser.VariantKind && c.Description is not null))
+            console.MarkupLineInterpolated($"[grey]  {c.Name}: {c.Description}[/]");
         if (r.Verdicts.Count > 0)
         {
             var beats = r.Verdicts.Count(v => v.Outcome == "beats");
@@ -54,10 +62,10 @@ public static class OptimiseTable
         console.MarkupLine("[grey]P(better than plan) = share of final replicates in which the alternative did strictly better than the plan; ties count for neither; \"—\": no difference in any replicate. The best were picked on the search replicates and are shown on others, so their figures are not flattered by the pick.[/]");
         console.WriteLine();
 
-        var frontier = Table($"Cost against outcome: the frontier (search replicates; spend is the förbund's spending on insatser)",
-            ["Alternative", .. settingColumns, "Spend", $"{o.Label}: mean (90 % interval)"]);
+        var frontier = Table($"Cost against outcome: the frontier on the search replicates ({o.Label}; spend is the förbund's spending on insatser){shareOf}",
+            ["Alternative", "Spend", "Mean (90 % interval)", .. settingColumns]);
         foreach (var c in r.Candidates.Where(c => c.OnFrontier).OrderBy(c => c.Spend!.Mean))
-            frontier.AddRow([Esc(c.Name), .. SettingCells(c.Settings), Esc(Format.Mean(c.Spend, "SEK")), Esc(Format.WithInterval(c.Objective, unit))]);
+            frontier.AddRow([Esc(c.Name), Esc(Format.Mean(c.Spend, "SEK")), Esc(Format.Mean(c.Objective, unit) + "\n" + Format.Interval(c.Objective, unit)), .. SettingCells(c.Settings)]);
         console.Write(frontier);
         console.MarkupLine("[grey]On the frontier: no alternative that spends as little or less does better. Every candidate is in optimise_candidates.csv (--out).[/]");
         if (r.BestVariantYaml.Length > 0)
@@ -71,7 +79,8 @@ public static class OptimiseTable
     private static Table Table(string title, string[] columns)
     {
         var t = new Table().RoundedBorder().Title($"[bold]{Esc(title)}[/]");
-        foreach (var c in columns) t.AddColumn(new TableColumn(Esc(c)));
+        // The first column names the alternative: it never wraps, so a name is never cut.
+        foreach (var (c, i) in columns.Select((c, i) => (c, i))) t.AddColumn(i == 0 ? new TableColumn(Esc(c)).NoWrap() : new TableColumn(Esc(c)));
         return t;
     }
 
@@ -80,9 +89,9 @@ public static class OptimiseTable
     private static string Diff(Stat? d, string unit)
     {
         if (d is null) return "–";
-        if (unit == "share") return $"{Signed(d.Mean * 100)} pp ({Signed(d.P5 * 100)} to {Signed(d.P95 * 100)})";
-        string V(double v) => unit == "percentage points" ? Format.Value(v, unit) : (v > 0 ? "+" : "") + Format.Value(v, unit);
-        return $"{V(d.Mean)} ({V(d.P5)} to {V(d.P95)})";
+        if (unit == "share") return $"{Signed(d.Mean * 100)} pp\n{Signed(d.P5 * 100)} to {Signed(d.P95 * 100)} pp";
+        string V(double v) => unit == "percentage points" ? Format.Value(v, unit) : v > 0 ? "+" + Format.Value(v, unit) : v < 0 ? "−" + Format.Value(-v, unit) : Format.Value(v, unit);
+        return $"{V(d.Mean)}\n{V(d.P5)} to {V(d.P95)}";
     }
 
     private static string Signed(double v) => (v > 0 ? "+" : v < 0 ? "−" : "") + Math.Abs(v).ToString("0.0", CultureInfo.InvariantCulture);
