@@ -30,7 +30,7 @@ public static partial class ReportBuilder
         var h = new StringBuilder();
         var title = t.T($"Bästa användningen av budgeten – {r.Scenario}", $"The best use of the budget – {r.Scenario}");
         h.Append($"<!DOCTYPE html>\n<html lang=\"{t.Code}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        h.Append($"<title>{E(title)}</title>\n<style>{Css}</style>\n</head>\n<body>\n<header>\n<p class=\"kicker\">{E(t.T("Finsam – optimering", "Finsam – optimisation"))}</p>\n<h1>{E(title)}</h1>\n</header>\n<main>\n");
+        h.Append($"<title>{E(title)}</title>\n<style>{Css}\ntr.best th, tr.best td {{ font-weight: 600; background: #eef6ee; }}\n</style>\n</head>\n<body>\n<header>\n<p class=\"kicker\">{E(t.T("Finsam – optimering", "Finsam – optimisation"))}</p>\n<h1>{E(title)}</h1>\n</header>\n<main>\n");
         var direction = o.Direction == Better.Higher ? t.T("högre är bättre", "higher is better") : t.T("lägre är bättre", "lower is better");
         h.Append($"<p>{E(t.T(
             $"Målet är {label.ToLowerInvariant()} ({direction}) inom en budget på {n.Money(r.Budget)} över perioden (eget kapital och bidrag). Sökningen prövade {r.Search.Candidates} fördelningar med {r.Search.Replicates} simuleringar var, alla med samma slumptal (slumpfrö {r.Search.Seed}), så att de skiljer sig åt genom sina val och inte genom slumpen. De bästa {r.Confirmed.Count(c => c.Kind == Optimiser.OptimisedKind)}, planen och de handskrivna varianterna kördes sedan på nytt med {r.Replicates} andra simuleringar (slumpfrö {r.Seed}, samma som finsam compare), så att vinnarens siffror inte är de den valdes på.",

@@ -52,6 +52,8 @@ public static class OptimiseTable
         console.Write(settingsTable);
         foreach (var c in r.Confirmed.Where(c => c.Kind == Optimiser.VariantKind && c.Description is not null))
             console.MarkupLineInterpolated($"[grey]  {c.Name}: {c.Description}[/]");
+        if (r.Best.Length == 0)
+            console.MarkupLineInterpolated($"[yellow]No candidate is within the budget of {Format.Sek(r.Budget)}[/] (the plan has {Format.Sek(r.PlanMoney)}): raise --budget or search the totals with --over budget.years[[*]].total=….");
         if (r.Verdicts.Count > 0)
         {
             var beats = r.Verdicts.Count(v => v.Outcome == "beats");
