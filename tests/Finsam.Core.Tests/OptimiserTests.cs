@@ -83,6 +83,10 @@ public class OptimiserTests
         var d = Assert.Single(dims);
         Assert.Equal([20.0, 40, 60, 80], d.Values);
         Assert.Equal([2016, 2017, 2018], d.Years);
+        // The staircase has no one value for every year: no plan value, and the plan's settings are unknown on this dimension.
+        Assert.Null(d.Plan);
+        Assert.Null(OptimiserSpace.SettingsOf(plan, dims));
+        Assert.Equal([40.0], OptimiserSpace.SettingsOf(ScenarioLoader.Load(Varend(), "status-quo-60-40"), dims)!);
         var (edits, problem) = OptimiserSpace.Edits(plan, dims, [30]);
         Assert.Null(problem);
         Assert.Equal(["budget.years[2016].shares", "budget.years[2017].shares", "budget.years[2018].shares"], edits!.Select(e => e.Path));

@@ -147,8 +147,8 @@ public static class OptimiserSpace
         {
             double? v = d.Kind switch
             {
-                DimensionKind.Share => d.Years.Select(y => s.Budget.Years.FirstOrDefault(b => b.Year == y)?.Shares.GetValueOrDefault(d.Target!) is { } x ? Math.Round(x * 100, 9) : (double?)null).Distinct().SingleOrDefault(),
-                DimensionKind.Total => d.Years.Select(y => s.Budget.Years.FirstOrDefault(b => b.Year == y)?.Total?.Mean).Distinct().SingleOrDefault(),
+                DimensionKind.Share => One(d.Years.Select(y => s.Budget.Years.FirstOrDefault(b => b.Year == y)?.Shares.GetValueOrDefault(d.Target!) is { } x ? Math.Round(x * 100, 9) : (double?)null)),
+                DimensionKind.Total => One(d.Years.Select(y => s.Budget.Years.FirstOrDefault(b => b.Year == y)?.Total?.Mean)),
                 DimensionKind.Capacity => levers.Insatser.FirstOrDefault(i => i.Insats == d.Target)?.Value,
                 _ => null,
             };
@@ -156,6 +156,13 @@ public static class OptimiserSpace
             values.Add(v.Value);
         }
         return values;
+    }
+
+    /// <summary>The value every year has, or null when they differ ([*] over a staircase has no one value).</summary>
+    private static double? One(IEnumerable<double?> values)
+    {
+        var distinct = values.Distinct().ToList();
+        return distinct.Count == 1 ? distinct[0] : null;
     }
 
     /// <summary>A year's shares in percent with the given lines set and the others sharing the rest as in the plan.</summary>
@@ -202,12 +209,12 @@ public static class OptimiserSpace
             if (sel == "*") years = plan.Budget.Years.Select(y => y.Year).ToList();
             else if (int.TryParse(sel, NumberStyles.Integer, CultureInfo.InvariantCulture, out var y) && plan.Budget.Years.Any(b => b.Year == y)) years = [y];
             else throw new OptimiseSpecException($"--over {path}: the budget has no year '{sel}'; it has {string.Join(", ", plan.Budget.Years.Select(b => b.Year))} (or [*] for every year)");
-            var first = plan.Budget.Years.First(b => b.Year == years[0]);
             if (parts.Length == 3 && parts[2] == "total")
             {
                 if (plan.Budget.Years.Where(b => years.Contains(b.Year)).Any(b => b.Total is null))
                     throw new OptimiseSpecException($"--over {path}: the year's total is made by the parties' amounts; search those with their own paths");
-                return (DimensionKind.Total, years, null, first.Total!.Mean, "SEK");
+                var planTotals = plan.Budget.Years.Where(b => years.Contains(b.Year)).Select(b => b.Total!.Mean).Distinct().ToList();
+                return (DimensionKind.Total, years, null, planTotals.Count == 1 ? planTotals[0] : null, "SEK");
             }
             if (parts.Length == 4 && parts[2] == "shares")
             {
@@ -216,7 +223,8 @@ public static class OptimiserSpace
                     throw new OptimiseSpecException($"--over {path}: no budget line '{line}'; the lines are {string.Join(", ", plan.Budget.Lines.Select(l => l.Id))}");
                 if (plan.Budget.Years.Where(b => years.Contains(b.Year)).Any(b => !b.Shares.ContainsKey(line)))
                     throw new OptimiseSpecException($"--over {path}: the year's split has no share for '{line}'");
-                return (DimensionKind.Share, years, line, Math.Round(first.Shares[line] * 100, 9), "%");
+                var planShares = plan.Budget.Years.Where(b => years.Contains(b.Year)).Select(b => Math.Round(b.Shares[line] * 100, 9)).Distinct().ToList();
+                return (DimensionKind.Share, years, line, planShares.Count == 1 ? planShares[0] : null, "%");
             }
             throw new OptimiseSpecException($"--over {path}: a budget year is searched by budget.years[Y].total or budget.years[Y].shares.LINE");
         }
