@@ -272,7 +272,8 @@ public sealed class RunGrain(
             ct.ThrowIfCancellationRequested();
 
             var built = Timings.Start();
-            var summary = summaryBuilder.Build();
+            // Off the grain's turn: summarising 100 000 replicates takes minutes, and status calls must be answered meanwhile.
+            var summary = await Task.Run(summaryBuilder.Build, CancellationToken.None);
             Timings.Add("summary build", built);
             if (persistence.KeepReplicateResults)
             {
