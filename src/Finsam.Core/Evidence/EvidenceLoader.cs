@@ -60,7 +60,13 @@ public static partial class EvidenceLoader
         var bag = new DiagnosticBag();
         var loaded = new List<EvidenceFile>();
         foreach (var f in files)
-            if (Read(ScenarioSource.DisplayName(f), File.ReadAllText(f), vocabulary, bag) is { } ef) loaded.Add(ef);
+        {
+            string text;
+            // Read as scenarios are: bounded, UTF-8 only, never a pipe or device.
+            try { text = ScenarioSource.ReadText(f, ScenarioSource.DisplayName(f)); }
+            catch (ScenarioException e) { foreach (var d in e.Diagnostics) bag.Add(d.Where, d.Path, d.Message); continue; }
+            if (Read(ScenarioSource.DisplayName(f), text, vocabulary, bag) is { } ef) loaded.Add(ef);
+        }
         return bag.HasErrors ? (null, bag.Sorted()) : (new EvidenceLibrary(loaded), []);
     }
 

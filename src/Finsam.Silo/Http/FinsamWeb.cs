@@ -183,7 +183,7 @@ public static class FinsamWeb
         string? scenario, string? variant, int? replicates, ulong? seed, string? runId)
     {
         if (runId is not null && !RunIds.IsValid(runId))
-            return BadRequest($"runId must be 1–{RunIds.MaxLength} letters, digits, '-', '_' or '.'");
+            return BadRequest($"runId must be {RunIds.Rule}");
         var (source, error) = await ReadScenarioAsync(request, library, options, scenario);
         if (error is not null) return error;
         if (replicates is { } n && (n < 1 || n > options.MaxReplicates))
@@ -225,6 +225,7 @@ public static class FinsamWeb
         {
             var loaded = ScenarioLoader.Load(source!, variant);
             if (OverBudget(loaded, replicates ?? 100, options) is { } refused) return refused;
+            if (WorkBudget.CheckRuns(loaded, replicates ?? 100, Core.Analysis.Throughput.MostRuns(loaded, maxWait is not null), "throughput") is { } over) return BadRequest(over);
             if (Window(loaded, from, to) is { } badWindow) return BadRequest(badWindow);
             if (!loaded.Insatser.Any(i => i.Id == insats && i.Kind == Core.Scenarios.InsatsKind.Individual))
                 return BadRequest($"no individual insats '{insats}'; the scenario has: {string.Join(", ", loaded.Insatser.Where(i => i.Kind == Core.Scenarios.InsatsKind.Individual).Select(i => i.Id))}");
