@@ -95,9 +95,7 @@ public static partial class EvidenceLoader
 
     private static YamlMappingNode? Parse(YamlReader r, string text)
     {
-        foreach (var f in PersonnummerGuard.Scan(text))
-            r.Bag.Add(new SourcePos(r.File, f.Line, f.Column), "",
-                $"a Swedish personal identity number ({f.Masked}) is not allowed in evidence; remove it — Finsam never stores identity numbers");
+        if (!ScenarioYamlParser.Guard(r, text, "evidence")) return null;
         var stream = new YamlStream();
         try
         {

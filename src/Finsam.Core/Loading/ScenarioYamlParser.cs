@@ -10,14 +10,7 @@ internal static class ScenarioYamlParser
         // A file named after a person would carry the number into results and logs: refuse the name.
         if (PersonnummerGuard.Scan(Path.GetFileName(r.File)).Count > 0)
             r.Bag.Add(new SourcePos(r.File, 1, 1), "", "the file's name holds a Swedish personal identity number; rename the file — Finsam never stores identity numbers");
-        foreach (var f in PersonnummerGuard.Scan(text))
-            r.Bag.Add(new SourcePos(r.File, f.Line, f.Column), "",
-                $"a Swedish personal identity number ({f.Masked}) is not allowed in a scenario; remove it — Finsam never stores identity numbers");
-        // Control characters are not YAML (only tab, line feed and carriage return are): refused before the
-        // parser sees them, so none reaches a terminal, a report or a log (an ESC could rewrite the screen).
-        if (ControlCharacters(r, text)) return null;
-        // The work budget first: an alias bomb or thousands of nested brackets never reach the tree builder.
-        if (!YamlLimits.Check(r.File, text, r.Bag)) return null;
+        if (!Guard(r, text)) return null;
         var stream = new YamlStream();
         try
         {
@@ -79,6 +72,23 @@ internal static class ScenarioYamlParser
         foreach (var key in complexKeys)
             r.Error(key, "", $"expected a name as key, found {YamlReader.Describe(key)}");
         return complexKeys.Count == 0 ? root : null;
+    }
+
+    /// <summary>
+    /// What every YAML file is checked for before it is parsed (scenario, catalog, overlay, priors, valuation
+    /// catalog, evidence): identity numbers (reported masked; reading goes on so other problems show too), control
+    /// characters and the work budget (either stops the parse). False when the text must not be parsed.
+    /// </summary>
+    internal static bool Guard(YamlReader r, string text, string what = "a scenario")
+    {
+        foreach (var f in PersonnummerGuard.Scan(text))
+            r.Bag.Add(new SourcePos(r.File, f.Line, f.Column), "",
+                $"a Swedish personal identity number ({f.Masked}) is not allowed in {what}; remove it — Finsam never stores identity numbers");
+        // Control characters are not YAML (only tab, line feed and carriage return are): refused before the
+        // parser sees them, so none reaches a terminal, a report or a log (an ESC could rewrite the screen).
+        if (ControlCharacters(r, text)) return false;
+        // The work budget first: an alias bomb or thousands of nested brackets never reach the tree builder.
+        return YamlLimits.Check(r.File, text, r.Bag);
     }
 
     /// <summary>What a new user most likely did, for YamlDotNet's terser syntax errors.</summary>
