@@ -151,6 +151,20 @@ public sealed class NewUserInputTests : IDisposable
         Assert.False(Directory.Exists(_out));
     }
 
+    [Theory]
+    [InlineData("", "is not a Finsam result")]
+    [InlineData("{\"x\": [1, 2", "is not a Finsam result")]
+    [InlineData("{\"scenario\": \"written by hand\"}", "is not a complete Finsam result: 'Run' is missing")]
+    public void Report_on_a_broken_result_exits_with_2_and_writes_nothing(string json, string expected)
+    {
+        Write(Path.Combine("result", "result.json"), json);
+        var html = Path.Combine(_dir, "report.html");
+        var (exit, output) = CommandLine.Run("report", Path.Combine(_dir, "result"), "--out", html);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.False(File.Exists(html));
+    }
+
     /// <summary>About 120 000 participants over 60 months: one run of 1 000 replicates is 7.2e9 participant-months, within the budget.</summary>
     private static string HeavyYaml => new TinyScenario
     {
