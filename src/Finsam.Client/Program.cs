@@ -65,6 +65,11 @@ public static class Program
             DiagnosticPrinter.Write(console, e.Diagnostics, null);
             return ExitCodes.BadInput;
         }
+        catch (Core.Loading.WorkBudgetException e)
+        {
+            ErrorLine.Write(console, $"{e.Message}. Nothing was run or written.");
+            return ExitCodes.BadInput;
+        }
         catch (UsageException e)
         {
             ErrorLine.Write(console, e.Message);

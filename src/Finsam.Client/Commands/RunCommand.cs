@@ -32,6 +32,8 @@ public static class RunCommand
         cmd.Validators.Add(r =>
         {
             if (r.GetValue(report) && r.GetValue(outDir) is null) r.AddError("--report writes report.html next to result.json: give --out DIR too");
+            if (r.GetValue(runId) is { } id && !Finsam.Grains.Runs.RunIds.IsValid(id))
+                r.AddError($"--run-id must be {Finsam.Grains.Runs.RunIds.Rule}");
         });
         cmd.SetAction(async (parse, ct) =>
         {
