@@ -36,6 +36,25 @@ public class CommandTests
     }
 
     [Fact]
+    public async Task Report_errors_never_echo_an_identity_number_in_a_path()
+    {
+        using var dir = new TempDir();
+        var person = Path.Combine(dir.Path, "19850709-9805");
+        Directory.CreateDirectory(person);
+        var missing = new Cli();
+        Assert.Equal(2, await missing.Run("report", person));
+        Assert.Contains("result.json", missing.Output);
+        Assert.DoesNotContain("19850709-9805", missing.Output);
+
+        await File.WriteAllTextAsync(Path.Combine(person, "result.json"), "{ not json");
+        var broken = new Cli();
+        Assert.Equal(2, await broken.Run("report", person));
+        Assert.Contains("not a Finsam result", broken.Output);
+        Assert.DoesNotContain("19850709-9805", broken.Output);
+        Assert.False(File.Exists(Path.Combine(person, "report.html")));
+    }
+
+    [Fact]
     public async Task Compare_runs_variants_with_the_same_seed_and_writes_json_and_csv()
     {
         using var dir = new TempDir();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Finsam.Client.Output;
+using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Report;
 using Spectre.Console;
@@ -33,9 +34,17 @@ public static class ReportCommand
             OutputCheck.ForFile(parse.GetValue(output));
             var folder = parse.GetValue(dir)!;
             var json = Path.Combine(folder.FullName, "result.json");
+            // Paths are echoed masked: a folder may be named after a person.
+            var shown = PersonnummerGuard.MaskAll(json);
+            var shownFolder = PersonnummerGuard.MaskAll(folder.ToString());
             if (!File.Exists(json))
             {
-                console.MarkupLineInterpolated($"[red]error[/]: {Path.Combine(folder.ToString(), "result.json")} not found; write one with 'finsam run FILE --out {folder}'.");
+                console.MarkupLineInterpolated($"[red]error[/]: {PersonnummerGuard.MaskAll(Path.Combine(folder.ToString(), "result.json"))} not found; write one with 'finsam run FILE --out {shownFolder}'.");
+                return ExitCodes.BadInput;
+            }
+            if (new FileInfo(json).Length > WorkBudget.MaxResultFileBytes)
+            {
+                console.MarkupLineInterpolated($"[red]error[/]: {shown} is larger than {WorkBudget.MaxResultFileBytes / (1024 * 1024)} MiB; a result written by 'finsam run' is far smaller.");
                 return ExitCodes.BadInput;
             }
             RunSummary summary;
@@ -45,7 +54,7 @@ public static class ReportCommand
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
             {
-                console.MarkupLineInterpolated($"[red]error[/]: {json} is not a Finsam result: {e.Message}");
+                console.MarkupLineInterpolated($"[red]error[/]: {shown} is not a Finsam result: {PersonnummerGuard.MaskAll(e.Message)}");
                 return ExitCodes.BadInput;
             }
             catch (OperationCanceledException)
@@ -55,7 +64,7 @@ public static class ReportCommand
             }
             if ((Missing(summary) ?? Missing(summary.Run)) is { } absent)
             {
-                console.MarkupLineInterpolated($"[red]error[/]: {json} is not a complete Finsam result: '{absent}' is missing; write it again with 'finsam run FILE --out {folder}'.");
+                console.MarkupLineInterpolated($"[red]error[/]: {shown} is not a complete Finsam result: '{absent}' is missing; write it again with 'finsam run FILE --out {shownFolder}'.");
                 return ExitCodes.BadInput;
             }
             var target = parse.GetValue(output)?.FullName ?? Path.Combine(folder.FullName, "report.html");

@@ -12,6 +12,9 @@ public static class WorkBudget
     /// <summary>Largest scenario, catalog or overlay file, in bytes (the API's body limit is the same).</summary>
     public const int MaxFileBytes = 1024 * 1024;
 
+    /// <summary>Largest result.json that <c>finsam report</c> reads (per-replicate rows live in CSV files, so a real one is a few MB).</summary>
+    public const long MaxResultFileBytes = 256L * 1024 * 1024;
+
     /// <summary>Most YAML nodes a file may hold once its aliases are expanded (a shipped scenario has a few thousand).</summary>
     public const int MaxYamlNodes = 100_000;
 
