@@ -30,6 +30,7 @@ public static class Program
             ResultCommand.Create(console, backends),
             ServeCommand.Create(console, backends),
             CompareCommand.Create(console, backends),
+            OptimiseCommand.Create(console, backends),
             ReportCommand.Create(console),
             ThroughputCommand.Create(console, backends),
         };
