@@ -8,7 +8,11 @@ namespace Finsam.Client;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => InvokeAsync(AnsiConsole.Console, new BackendOptions(), args);
+    public static Task<int> Main(string[] args)
+    {
+        Core.Diagnostics.Timings.Mark("Main entered");
+        return InvokeAsync(AnsiConsole.Console, new BackendOptions(), args);
+    }
 
     /// <summary>The command line with one fixed backend (tests).</summary>
     public static RootCommand Build(IAnsiConsole console, Func<Core.Simulation.IReplicateRunner> backend) => Build(console, BackendOptions.Fixed(backend));
@@ -59,6 +63,11 @@ public static class Program
         catch (Core.Loading.ScenarioException e)
         {
             DiagnosticPrinter.Write(console, e.Diagnostics, null);
+            return ExitCodes.BadInput;
+        }
+        catch (Core.Loading.WorkBudgetException e)
+        {
+            ErrorLine.Write(console, $"{e.Message}. Nothing was run or written.");
             return ExitCodes.BadInput;
         }
         catch (UsageException e)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Serialization;
 
 namespace Finsam.Grains;
@@ -16,10 +17,12 @@ public static class FinsamSerialization
     public static IServiceCollection AddFinsamSerialization(this IServiceCollection services) =>
         services.AddSerializer(b => b.AddJsonSerializer(isSerializable: IsCoreType, isCopyable: IsCoreType, configureOptions: null));
 
-    /// <summary>Silo-side services the simulation grains need.</summary>
+    /// <summary>Silo-side services the simulation grains need. Runs keep replicate results durably unless
+    /// <see cref="Runs.RunPersistence"/> was registered before (the embedded silo registers <c>SingleProcess</c>).</summary>
     public static IServiceCollection AddFinsamGrainServices(this IServiceCollection services)
     {
         services.AddFinsamSerialization();
+        services.TryAddSingleton(Runs.RunPersistence.Durable);
         services.AddSingleton<Simulation.SiloScenarios>();
         services.AddSingleton(_ => new Simulation.ReplicateSlots(Environment.ProcessorCount));
         Simulation.ReplicateSpreadPlacementDirector.Register(services);

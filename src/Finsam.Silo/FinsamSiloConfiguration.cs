@@ -1,4 +1,5 @@
 using Finsam.Grains;
+using Finsam.Grains.Runs;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,8 @@ public static class FinsamSiloConfiguration
         silo.Configure<SiloOptions>(o => o.SiloName = $"finsam-embedded-{siloPort}");
         silo.AddMemoryGrainStorage(RunsStorage);
         silo.AddActivityPropagation();
+        // One silo, storage in its memory: a run has nothing to recover to, so replicates stream into it unstored.
+        silo.Services.AddSingleton(RunPersistence.SingleProcess);
         silo.Services.AddFinsamGrainServices();
         return silo;
     }

@@ -40,6 +40,37 @@ public sealed class EmbeddedSiloTests
     }
 
     [Fact]
+    public async Task An_embedded_run_streams_its_replicates_unstored_and_equals_the_in_process_engine()
+    {
+        var source = Simulation.Example();
+        const int replicates = 12;
+        var expected = await Simulation.InProcessJsonAsync(source, replicates);
+        using var host = await FinsamSiloConfiguration.StartEmbeddedAsync();
+        try
+        {
+            var client = host.Services.GetRequiredService<IClusterClient>();
+            var run = client.GetGrain<Finsam.Grains.Runs.IRunGrain>("embedded-stream");
+            await run.StartAsync(Simulation.Request(source, replicates));
+            var status = await Simulation.WaitAsync(run, TimeSpan.FromMinutes(2));
+            Assert.Equal(Finsam.Grains.Runs.RunState.Completed, status.State);
+            // The client in this process gets the summary itself; its JSON (made on demand) is the engine's.
+            var summary = await run.GetSummaryAsync();
+            Assert.NotNull(summary);
+            Assert.Equal(expected, Finsam.Core.Results.ResultWriter.ToJson(summary.Value.Value));
+            Assert.Equal(expected, await run.GetResultJsonAsync());
+
+            // No replicate grain was activated: nothing per replicate was kept in the silo's storage.
+            var stats = await client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+            Assert.DoesNotContain(stats, s => s.GrainType.Contains("ReplicateGrain", StringComparison.Ordinal) && s.ActivationCount > 0);
+            Assert.Contains(stats, s => s.GrainType.Contains("ReplicateWorkerGrain", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task ConfigureEmbedded_works_on_a_plain_host_builder()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

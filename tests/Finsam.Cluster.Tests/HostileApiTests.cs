@@ -67,6 +67,22 @@ public sealed class HostileApiTests(WebHostFixture web) : IClassFixture<WebHostF
     }
 
     [Fact]
+    public async Task An_upload_with_a_broken_variant_is_refused_as_validate_refuses_it()
+    {
+        // The base is valid; only the variant names an insats that does not exist. The API used to run around it.
+        var broken = Example.Replace("insatser[coach].capacity.fte: 2", "insatser[coch].capacity.fte: 2", StringComparison.Ordinal);
+        Assert.NotEqual(Example, broken);
+        foreach (var path in new[] { "api/scenarios/inspect", "api/runs?replicates=2", "api/throughput?insats=coach&replicates=2" })
+        {
+            var response = await Http.PostAsync(path, Yaml(broken));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray());
+            Assert.True(problem.GetProperty("line").GetInt32() > 0, path);
+            Assert.Contains("'insatser' has no item 'coch'", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Identity_numbers_in_ids_keys_and_variants_are_never_echoed()
     {
         var plantings = new[]

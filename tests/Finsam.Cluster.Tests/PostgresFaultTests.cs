@@ -90,8 +90,8 @@ public sealed class PostgresFaultTests(ITestOutputHelper output)
             var (exit, text) = await cli;
             output.WriteLine(text.Length > 1500 ? text[^1500..] : text);
             Assert.True(exit == 0, $"finsam run failed ({exit}):\n{text}\n--- silo A ---\n{a.Output}\n--- silo B ---\n{b.Output}");
-            var expected = await Simulation.InProcessJsonAsync(Simulation.Example(), Replicates);   // after the run: it needs the cores
-            Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(work, "result.json")));
+            var expected = await Simulation.InProcessFilesAsync(Simulation.Example(), Replicates);   // after the run: it needs the cores
+            Simulation.AssertFolder(expected, work);
 
             // A restart really hit the run's storage, and was ridden out there. (A stall may only hold a write
             // until the database thaws: that write then gets through at its first attempt, with nothing to retry.)

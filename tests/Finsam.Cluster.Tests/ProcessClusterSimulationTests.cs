@@ -34,14 +34,14 @@ public sealed class ProcessClusterSimulationTests(ITestOutputHelper output)
             b = SiloProcess.Start("B", Args("silo-b", p[2], p[3]));
 
             const int replicates = 40;
-            var expected = await Simulation.InProcessJsonAsync(Simulation.Example(), replicates);
+            var expected = await Simulation.InProcessFilesAsync(Simulation.Example(), replicates);
             string[] Cluster() => ["--cluster", "postgres", "--connection", connection, "--cluster-id", clusterId];
 
             var (exit, text) = await FinsamCli.RunAsync(TimeSpan.FromMinutes(4),
                 ["run", "scenarios/example-forbund.yaml", "--replicates", replicates.ToString(), "--run-id", "proc-run", "--out", Path.Combine(work, "first"), .. Cluster()]);
             output.WriteLine(text.Length > 2000 ? text[^2000..] : text);
             Assert.True(exit == 0, $"finsam run failed ({exit}):\n{text}\n--- silo A ---\n{a.Output}\n--- silo B ---\n{b.Output}");
-            Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(work, "first", "result.json")));
+            Simulation.AssertFolder(expected, Path.Combine(work, "first"));
 
             // Restart both silos: the stored result is read back from PostgreSQL, unchanged.
             await a.StopAsync(TimeSpan.FromSeconds(60));
@@ -52,7 +52,7 @@ public sealed class ProcessClusterSimulationTests(ITestOutputHelper output)
             (exit, text) = await FinsamCli.RunAsync(TimeSpan.FromMinutes(2),
                 ["result", "proc-run", "--out", Path.Combine(work, "again"), "--connection", connection, "--cluster-id", clusterId]);
             Assert.True(exit == 0, $"finsam result failed ({exit}):\n{text}\n--- silo A2 ---\n{a.Output}");
-            Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(work, "again", "result.json")));
+            Simulation.AssertFolder(expected, Path.Combine(work, "again"));
         }
         finally
         {

@@ -23,6 +23,21 @@ internal static class Simulation
         return ResultWriter.ToJson(Summariser.Summarise(run));
     }
 
+    /// <summary>Every file of the in-process engine's result folder (result.json without per-replicate rows, the CSV files with them).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> InProcessFilesAsync(ScenarioSource source, int replicates, string? variant = null)
+    {
+        var scenario = ScenarioLoader.Load(source, variant);
+        var run = await Simulator.RunAsync(scenario, new RunOptions { Replicates = replicates });
+        return ResultWriter.Files(Summariser.Summarise(run));
+    }
+
+    /// <summary>The folder holds exactly these files with exactly this text.</summary>
+    public static void AssertFolder(IReadOnlyDictionary<string, string> expected, string dir)
+    {
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var (name, text) in expected) Assert.True(text == File.ReadAllText(Path.Combine(dir, name)), $"{name} differs");
+    }
+
     public static RunRequest Request(ScenarioSource source, int replicates, string? variant = null, int shards = 0) =>
         new(ScenarioPayload.From(source, variant, new RunOptions { Replicates = replicates }), shards);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Finsam.Client.Output;
 using Finsam.Core.Loading;
 using Finsam.Core.Simulation;
 using Spectre.Console;
@@ -19,10 +20,13 @@ public static class BenchCommand
         var months = new Option<int>("--months", "-m") { Description = "Months simulated.", DefaultValueFactory = _ => 120 };
         var rounds = new Option<int>("--rounds", "-r") { Description = "Timed rounds per measurement (the median is reported, with the lowest and highest).", DefaultValueFactory = _ => 5 };
         var distributed = new Option<bool>("--distributed") { Description = "Instead: the grain path (embedded silo) against the in-process engine at 1 000, 10 000 and 100 000 participants (paired rounds)." };
+        var endToEnd = new Option<bool>("--end-to-end") { Description = "Instead: time whole 'finsam run' processes of shipped scenarios, in-process against embedded (paired rounds, medians, ratio, same bytes)." };
+        var scenarios = new Option<string[]>("--scenario") { Description = "With --end-to-end: the scenario files (default: scenarios/rar-sormland-2007.yaml and scenarios/varend-2016-2018.yaml).", AllowMultipleArgumentsPerToken = true };
+        var replicates = new Option<int>("--replicates") { Description = "With --end-to-end: replicates per run.", DefaultValueFactory = _ => 2000 };
         var write = new Option<FileInfo?>("--write-scenario") { Description = "Instead: write the synthetic scenario (with --participants and --months) to this file, e.g. to time it on a cluster (bench/cluster-scaling.sh)." };
         var cmd = new Command("bench", "Measure engine throughput (participant-months per second) on a synthetic scenario, on one thread and on all cores, against a plain Markov step.")
         {
-            participants, months, rounds, distributed, write,
+            participants, months, rounds, distributed, write, endToEnd, scenarios, replicates,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -31,6 +35,13 @@ public static class BenchCommand
                 await File.WriteAllTextAsync(file.FullName, SyntheticScenario(parse.GetValue(participants), parse.GetValue(months)).Text, ct);
                 console.MarkupLineInterpolated($"wrote {file}");
                 return 0;
+            }
+            if (parse.GetValue(endToEnd))
+            {
+                var files = parse.GetValue(scenarios) is { Length: > 0 } given ? given : ["scenarios/rar-sormland-2007.yaml", "scenarios/varend-2016-2018.yaml"];
+                if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
+                    throw new UsageException($"{missing}: no such scenario file (run from the repository root, or give --scenario FILE)");
+                return await BenchEndToEnd.RunAsync(console, files, Math.Max(1, parse.GetValue(replicates)), Math.Max(1, parse.GetValue(rounds)), ct);
             }
             if (parse.GetValue(distributed))
             {

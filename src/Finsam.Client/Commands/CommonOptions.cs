@@ -37,8 +37,8 @@ public static class CommonOptions
     /// <summary>Reads the scenario and, if given, its overlay; a missing file is reported as a diagnostic.</summary>
     public static (ScenarioSource? Source, Diagnostic? Missing) ReadSource(FileInfo file, FileInfo? overlay)
     {
-        if (!file.Exists) return (null, new Diagnostic(new SourcePos(file.ToString(), 0, 0), "", "file not found"));
-        if (overlay is not null && !overlay.Exists) return (null, new Diagnostic(new SourcePos(overlay.ToString(), 0, 0), "", "overlay file not found"));
+        if (!file.Exists && !Directory.Exists(file.FullName)) return (null, new Diagnostic(new SourcePos(file.ToString(), 0, 0), "", "file not found"));
+        if (overlay is not null && !overlay.Exists && !Directory.Exists(overlay.FullName)) return (null, new Diagnostic(new SourcePos(overlay.ToString(), 0, 0), "", "overlay file not found"));
         var source = ScenarioSource.FromFile(file.FullName);
         return (overlay is null ? source : source.WithOverlay(overlay.FullName), null);
     }

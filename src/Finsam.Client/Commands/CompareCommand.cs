@@ -50,10 +50,12 @@ public static class CompareCommand
             if (plan.Count < 2)
             {
                 console.MarkupLine("[red]error[/]: compare needs at least two alternatives: give a second file, or --variants, or a scenario with variants.");
-                return 1;
+                return ExitCodes.BadInput;
             }
             var first = plan[0].Scenario;
             var options = new RunOptions { Replicates = parse.GetValue(replicates) ?? first.Replicates, Seed = parse.GetValue(seed) ?? first.Seed };
+            // Every alternative runs the same replicates: the work of all of them together must fit the budget.
+            if (WorkBudget.CheckRuns(plan.Select(p => (p.Scenario, 1L)), options.Replicates!.Value, "compare") is { } over) throw new UsageException(over);
             await using var runner = backends.Create(parse);
             try
             {
@@ -117,7 +119,7 @@ public static class CompareCommand
         var plan = new List<Planned>();
         foreach (var (file, variant) in wanted)
         {
-            if (!file.Exists)
+            if (!file.Exists && !Directory.Exists(file.FullName))
             {
                 DiagnosticPrinter.Write(console, [new Diagnostic(new SourcePos(file.ToString(), 0, 0), "", "file not found")], null);
                 return null;

@@ -9,7 +9,14 @@ public static class EvidenceCheck
 {
     /// <summary>True when the path is an evidence folder or a file with a top-level <c>evidence:</c> key.</summary>
     public static bool IsEvidence(string path) =>
-        Directory.Exists(path) || (File.Exists(path) && EvidenceLoader.LooksLikeEvidence(File.ReadAllText(path)));
+        Directory.Exists(path) || (File.Exists(path) && EvidenceLoader.LooksLikeEvidence(ReadOrEmpty(path)));
+
+    // Read as scenarios are (bounded, never a pipe or device); a file that cannot be read is reported by the scenario path.
+    private static string ReadOrEmpty(string path)
+    {
+        try { return ScenarioSource.ReadText(path, path); }
+        catch (ScenarioException) { return ""; }
+    }
 
     /// <summary>Loads the library; on problems prints them and returns null (the caller exits with code 2, writing nothing).</summary>
     public static EvidenceLibrary? Load(IAnsiConsole console, string path)

@@ -43,7 +43,7 @@ public static class ReportCommand
             {
                 summary = ResultWriter.FromJson(await File.ReadAllTextAsync(json, ct));
             }
-            catch (System.Text.Json.JsonException e)
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
             {
                 console.MarkupLineInterpolated($"[red]error[/]: {json} is not a Finsam result: {e.Message}");
                 return ExitCodes.BadInput;
@@ -53,10 +53,25 @@ public static class ReportCommand
                 console.MarkupLine("[yellow]Cancelled.[/] Nothing was written.");
                 return 130;
             }
+            if ((Missing(summary) ?? Missing(summary.Run)) is { } absent)
+            {
+                console.MarkupLineInterpolated($"[red]error[/]: {json} is not a complete Finsam result: '{absent}' is missing; write it again with 'finsam run FILE --out {folder}'.");
+                return ExitCodes.BadInput;
+            }
             var target = parse.GetValue(output)?.FullName ?? Path.Combine(folder.FullName, "report.html");
             return await Write(console, summary, target, ReportBuilder.ParseLanguage(parse.GetValue(lang)), ct);
         });
         return cmd;
+    }
+
+    /// <summary>The first member a result must have that the JSON left out (a file cut short or written by hand), or null.</summary>
+    private static string? Missing(object? o)
+    {
+        if (o is null) return null;
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        return o.GetType().GetProperties()
+            .FirstOrDefault(p => !p.PropertyType.IsValueType && nullability.Create(p).ReadState == System.Reflection.NullabilityState.NotNull && p.GetValue(o) is null)
+            ?.Name;
     }
 
     /// <summary>Draws the report with a spinner (charts take a moment) and writes it whole; 130 when cancelled.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Finsam.Client.Output;
 using Finsam.Client.Running;
+using Finsam.Core.Diagnostics;
 using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
@@ -31,6 +32,8 @@ public static class RunCommand
         cmd.Validators.Add(r =>
         {
             if (r.GetValue(report) && r.GetValue(outDir) is null) r.AddError("--report writes report.html next to result.json: give --out DIR too");
+            if (r.GetValue(runId) is { } id && !Finsam.Grains.Runs.RunIds.IsValid(id))
+                r.AddError($"--run-id must be {Finsam.Grains.Runs.RunIds.Rule}");
         });
         cmd.SetAction(async (parse, ct) =>
         {
@@ -50,6 +53,8 @@ public static class RunCommand
                 DiagnosticPrinter.Write(console, problems, source);
                 return ValidateCommand.InvalidScenario;
             }
+            // A valid file: the embedded silo starts on the other core while the variant is loaded and checked.
+            await using var early = EarlyStart.For(backends, parse, ct);
             try
             {
                 scenario = ScenarioLoader.Load(source, chosen);
@@ -66,22 +71,27 @@ public static class RunCommand
             // Refuse before any work starts: a run over the budget, or results that could not be written at the end.
             if (WorkBudget.CheckRun(scenario, total) is { } over) throw new UsageException(over);
             OutputCheck.ForFolder(parse.GetValue(outDir));
+            Timings.Mark("scenario read and validated");
             if (backends.Mode(parse) == "postgres") await CommonOptions.CheckDatabaseAsync(backends.ClusterOptions(parse).ConnectionString!, ct);
-            await using var runner = backends.Create(parse);
+            await using var runner = await early.TakeAsync() ?? backends.Create(parse);
             try
             {
                 // Starting the embedded silo or joining the cluster is not part of the run's time.
                 await runner.ConnectAsync(ct);
+                Timings.Mark($"{runner.Description} ready");
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var outcome = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
                     progress => runner.SummariseAsync(new RunJob(source, chosen, options, parse.GetValue(runId)), progress, ct));
                 var summary = outcome.Summary;
                 var elapsed = clock.Elapsed;
+                Timings.Mark("replicates run and summarised");
                 TerminalSummary.Write(console, summary);
+                Timings.Mark("summary printed");
                 var inCluster = outcome.ClusterSeconds is { } s
                     ? $" ({s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s inside the silos)" : "";
                 console.MarkupLineInterpolated($"[grey]{total} replicates in {elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s on the {runner.Description}{inCluster}.[/]");
                 WriteResults(console, summary, parse.GetValue(outDir));
+                Timings.Mark("results written");
                 if (outcome.RunId is { } id && backends.Mode(parse) == "postgres")
                     console.MarkupLineInterpolated($"Run id [bold]{id}[/] (stored in the cluster: finsam result {id} --cluster postgres --connection …)");
                 if (parse.GetValue(report) && parse.GetValue(outDir) is { } dir)

@@ -73,7 +73,7 @@ public static class ThroughputCommand
             }
             var options = new RunOptions { Replicates = parse.GetValue(replicates), Seed = parse.GetValue(seed) };
             var total = options.Replicates ?? scenario.Replicates;
-            if (WorkBudget.CheckRun(scenario, total) is { } over) throw new UsageException(over);
+            if (WorkBudget.CheckRuns(scenario, total, Throughput.MostRuns(scenario, parse.GetValue(maxWait) is not null), "throughput") is { } over) throw new UsageException(over);
             var places = parse.GetValue(capacity);
             await using var runner = backends.CreateForAnalysis(parse);
             try

@@ -41,7 +41,7 @@ public static class ValidateCommand
     /// <summary>Reads and checks a file; problems include a missing file.</summary>
     public static (ScenarioSource? Source, IReadOnlyList<Diagnostic> Problems) Check(string fullPath, string shown)
     {
-        if (!File.Exists(fullPath))
+        if (!File.Exists(fullPath) && !Directory.Exists(fullPath))
             return (null, [new Diagnostic(new SourcePos(shown, 0, 0), "", "file not found")]);
         var source = ScenarioSource.FromFile(fullPath);
         return (source, ScenarioLoader.Validate(source));

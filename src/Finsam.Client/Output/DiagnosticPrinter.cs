@@ -20,7 +20,7 @@ public static class DiagnosticPrinter
             if (text is null || d.Where.Line <= 0 || d.Where.Line > text.Length) continue;
             var (shown, caret) = Window(text[d.Where.Line - 1].TrimEnd('\r'), d.Where.Column);
             // Identity numbers in the echoed line are masked like everywhere else.
-            console.MarkupLineInterpolated($"[grey]{d.Where.Line,5} | {PersonnummerGuard.MaskAll(shown)}[/]");
+            console.MarkupLineInterpolated($"[grey]{d.Where.Line,5} | {Diagnostic.Printable(PersonnummerGuard.MaskAll(shown))}[/]");
             console.MarkupLineInterpolated($"[grey]      | {new string(' ', caret)}^[/]");
         }
         console.MarkupLineInterpolated($"[red]{diagnostics.Count} problem{(diagnostics.Count == 1 ? "" : "s")}[/]; nothing was run or written.");

@@ -26,7 +26,7 @@ public sealed class UsageException(string message) : Exception(message);
 public static class ErrorLine
 {
     public static void Write(IAnsiConsole console, string message) =>
-        console.MarkupLineInterpolated($"[red]error[/]: {PersonnummerGuard.MaskAll(message)}");
+        console.MarkupLineInterpolated($"[red]error[/]: {Diagnostic.Printable(PersonnummerGuard.MaskAll(message))}");
 
     /// <summary>One line for an unexpected failure: its message, and the innermost cause when that says more.</summary>
     public static string Describe(Exception e)

@@ -182,5 +182,9 @@ public sealed class BackendOptions
         {
             result.AddError(e.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // An option that did not parse (--cluster kubernetes) reports its own error; exit code 2 like every bad option.
+        }
     }
 }

@@ -87,6 +87,9 @@ public sealed class OrleansBackend : IReplicateRunner
             await run.CancelAsync();
             throw;
         }
+        // The embedded silo shares this process: its run hands the summary over by reference, no JSON.
+        if (_cluster is null && status.State == RunState.Completed && await run.GetSummaryAsync() is { } local)
+            return new RunOutcome(local.Value, runId, status.Seconds);
         return new RunOutcome(await ResultAsync(run, status), runId, status.Seconds);
     }
 
@@ -105,7 +108,10 @@ public sealed class OrleansBackend : IReplicateRunner
                 ? $"there is no run '{status.RunId}' in this cluster"
                 : $"run {status.RunId} is {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + status.Error)}{(status.Problems.Length > 0 ? "\n" + string.Join('\n', status.Problems) : "")}");
         var json = await run.GetResultJsonAsync() ?? throw new InvalidOperationException($"run {status.RunId} completed without a result");
-        return ResultWriter.FromJson(json);
+        var t = Core.Diagnostics.Timings.Start();
+        var summary = ResultWriter.FromJson(json);
+        Core.Diagnostics.Timings.Add("result from JSON (client)", t);
+        return summary;
     }
 
     /// <summary>Status, riding out a silo that goes away under the run (the next call reactivates the run elsewhere).</summary>
@@ -134,6 +140,7 @@ public sealed class OrleansBackend : IReplicateRunner
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _host.StopAsync(timeout.Token);
+            Core.Diagnostics.Timings.Mark("silo stopped");
         }
         finally
         {

@@ -125,6 +125,13 @@ public static class Throughput
     }
 
     /// <summary>
+    /// The runs a throughput question costs at most, for the work budget: one, and with a wait limit one without a
+    /// limit on places plus a bisection up to the peak occupancy (taken as at most twice the expected participants).
+    /// </summary>
+    public static long MostRuns(Scenario s, bool withWaitLimit) =>
+        1 + (withWaitLimit ? 2 + (long)Math.Ceiling(Math.Log2(Math.Max(2, 2 * Loading.WorkBudget.ExpectedParticipants(s)))) : 0);
+
+    /// <summary>
     /// The smallest capacity (places) whose P90 wait, pooled over replicates, is at most <paramref name="maxP90WaitMonths"/>.
     /// First runs with no limit: if waits stay too long even then, no capacity helps. Otherwise the peak
     /// occupancy of that run is enough (nobody ever waits for a place there), and a bisection between one

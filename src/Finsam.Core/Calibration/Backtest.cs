@@ -1,3 +1,4 @@
+using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
@@ -55,6 +56,7 @@ public static class Backtest
         var scoredIdx = scored.Select(o => Array.IndexOf(occupations, o)).ToArray();
         var seed = options.Seed ?? scenario.Seed;
         var rows = new List<BacktestRow>();
+        WorkBudget.EnsureRuns(scenario, options.Replicates, cases.Count, "backtest");
 
         foreach (var held in cases)
         {

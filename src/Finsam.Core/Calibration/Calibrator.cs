@@ -80,11 +80,14 @@ public static class Calibrator
             return await (options.Runner ?? LocalReplicateRunner.Instance).RunAllAsync(s, run, ct: ct);
         }
 
-        var before = await Simulate(original);
-        var lossBefore = ScalarLoss(before, original.Recorded);
-
         // 1. Scalar parameters, block by block, with common random numbers.
         var blocks = Blocks(original);
+        // At most: before and after, and per sweep and block Nelder–Mead's evaluations (its limit, plus a last shrink).
+        var most = 2 + (long)options.Sweeps * blocks.Sum(b => (long)options.MaxIterationsPerBlock + b.Parameters.Count + 2);
+        WorkBudget.EnsureRuns(original, run.Replicates!.Value, most, "calibrate");
+
+        var before = await Simulate(original);
+        var lossBefore = ScalarLoss(before, original.Recorded);
         var scales = blocks.SelectMany(b => b.Parameters).ToDictionary(p => p.Name, _ => 0.0, StringComparer.Ordinal);   // log scale factors
         Scenario Apply(IReadOnlyDictionary<string, double> logScales)
         {

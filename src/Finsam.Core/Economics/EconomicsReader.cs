@@ -17,6 +17,7 @@ public static class EconomicsReader
     /// <summary>The valuation path a scenario text names, so the file can be shipped with it; null when it names none.</summary>
     public static string? PeekValuationPath(string text)
     {
+        if (!YamlLimits.Check("", text, null)) return null;
         try
         {
             var stream = new YamlStream();
@@ -63,6 +64,7 @@ public static class EconomicsReader
         var usual = states.Select(s => s.Occupation).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var before = bag.Items.Count;
         var r = new YamlReader(file, bag);
+        if (!ScenarioYamlParser.Guard(r, text, "a valuation catalog")) return null;
         YamlMappingNode? root = null;
         try
         {

@@ -60,7 +60,13 @@ public static partial class EvidenceLoader
         var bag = new DiagnosticBag();
         var loaded = new List<EvidenceFile>();
         foreach (var f in files)
-            if (Read(ScenarioSource.DisplayName(f), File.ReadAllText(f), vocabulary, bag) is { } ef) loaded.Add(ef);
+        {
+            string text;
+            // Read as scenarios are: bounded, UTF-8 only, never a pipe or device.
+            try { text = ScenarioSource.ReadText(f, ScenarioSource.DisplayName(f)); }
+            catch (ScenarioException e) { foreach (var d in e.Diagnostics) bag.Add(d.Where, d.Path, d.Message); continue; }
+            if (Read(ScenarioSource.DisplayName(f), text, vocabulary, bag) is { } ef) loaded.Add(ef);
+        }
         return bag.HasErrors ? (null, bag.Sorted()) : (new EvidenceLibrary(loaded), []);
     }
 
@@ -89,9 +95,7 @@ public static partial class EvidenceLoader
 
     private static YamlMappingNode? Parse(YamlReader r, string text)
     {
-        foreach (var f in PersonnummerGuard.Scan(text))
-            r.Bag.Add(new SourcePos(r.File, f.Line, f.Column), "",
-                $"a Swedish personal identity number ({f.Masked}) is not allowed in evidence; remove it — Finsam never stores identity numbers");
+        if (!ScenarioYamlParser.Guard(r, text, "evidence")) return null;
         var stream = new YamlStream();
         try
         {

@@ -17,10 +17,30 @@ public sealed record Diagnostic
 {
     public Diagnostic(SourcePos where, string path, string message)
     {
-        Where = where with { File = PersonnummerGuard.MaskAll(where.File) };
-        Path = PersonnummerGuard.MaskAll(Shorten(path));
-        Message = PersonnummerGuard.MaskAll(Shorten(message));
+        Where = where with { File = Printable(PersonnummerGuard.MaskAll(where.File)) };
+        Path = Printable(PersonnummerGuard.MaskAll(Shorten(path)));
+        Message = Printable(PersonnummerGuard.MaskAll(Shorten(message)));
     }
+
+    /// <summary>
+    /// The text with control and invisible characters shown as <c>\u001B</c>: a message quotes the user's text, and
+    /// an ESC or a backspace written raw to a terminal could hide or rewrite what is shown.
+    /// </summary>
+    public static string Printable(string s)
+    {
+        if (!s.Any(Hidden)) return s;
+        var b = new System.Text.StringBuilder(s.Length + 16);
+        foreach (var c in s)
+            if (Hidden(c)) b.Append($"\\u{(int)c:X4}");
+            else b.Append(c);
+        return b.ToString();
+    }
+
+    // Control characters, and characters that print as nothing or as a plain space (a zero-width space in a key,
+    // a no-break space, a right-to-left mark): shown as codes so "unknown key 'horizon'" says why.
+    private static bool Hidden(char c) =>
+        ScenarioYamlParser.IsRefusedControl(c) || c == '\u00A0' || c == '\u00AD'
+        || (c > '\u007F' && char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.SpaceSeparator or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator);
 
     public SourcePos Where { get; }
     public string Path { get; }

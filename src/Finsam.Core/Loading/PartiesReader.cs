@@ -39,6 +39,8 @@ internal sealed class PartiesReader(ReadingContext cx)
                 if (ok && fte is > 0) staff.Add(new StaffLoan(insats!, fte.Value, value));
             }
             m.Done();
+            // A party that could not be read has a share the sum below would miss: its own error says enough.
+            unreadShare |= (id is null || kind is null) && m.Has("share");
             if (id is not null && kind is not null) parties.Add(new Party(id, name, kind.Value, m.Has("share") ? share : null, m.Has("amount") ? amount : null, staff));
         }
         var shares = parties.Where(p => p.Share is not null).ToList();

@@ -43,9 +43,32 @@ public sealed record ScenarioSource(string FileName, string Text, IReadOnlyDicti
     /// <exception cref="ScenarioException">With the file's name and, for bad bytes, the line and column.</exception>
     public static string ReadText(string path, string shown)
     {
-        if (new FileInfo(path).Length > WorkBudget.MaxFileBytes)
-            throw new ScenarioException([new Diagnostic(new SourcePos(shown, 1, 1), "", $"the file is larger than {WorkBudget.MaxFileBytes / 1024} KiB; a scenario, catalog or overlay may be at most {WorkBudget.MaxFileBytes / 1024} KiB")]);
-        return DecodeUtf8(File.ReadAllBytes(path), shown);
+        static ScenarioException Refused(string shown, string message) => new([new Diagnostic(new SourcePos(shown, 1, 1), "", message)]);
+        var tooLarge = $"the file is larger than {WorkBudget.MaxFileBytes / 1024} KiB; a scenario, catalog or overlay may be at most {WorkBudget.MaxFileBytes / 1024} KiB";
+        if (Directory.Exists(path)) throw Refused(shown, "this is a folder, not a file; give the path of a YAML file");
+        var info = new FileInfo(path);
+        try
+        {
+            if (info.Length > WorkBudget.MaxFileBytes) throw Refused(shown, tooLarge);
+            // Nothing to read, or not a regular file (a pipe or a device reports length 0 and could block or never end):
+            // either way there is no scenario, and opening it could hang.
+            if (info.Length == 0) return "";
+            // Read at most one byte over the limit, whatever the length said.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            var bytes = new MemoryStream((int)info.Length);
+            var chunk = new byte[64 * 1024];
+            for (int n; bytes.Length <= WorkBudget.MaxFileBytes && (n = stream.Read(chunk, 0, chunk.Length)) > 0;) bytes.Write(chunk, 0, n);
+            if (bytes.Length > WorkBudget.MaxFileBytes) throw Refused(shown, tooLarge);
+            return DecodeUtf8(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), shown);
+        }
+        catch (FileNotFoundException)
+        {
+            throw Refused(shown, "file not found (a link that points nowhere?)");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Refused(shown, $"the file cannot be read: {e.Message.TrimEnd('.')}");
+        }
     }
 
     /// <summary>UTF-8 bytes (with or without a byte-order mark) as text; anything else is refused at the first bad byte.</summary>

@@ -33,7 +33,8 @@ internal sealed class VariantAndOverlayReader(ReadingContext cx)
                 ApplyOverride(root, ((YamlScalarNode)pathNode).Value ?? "", pathNode, value, $"{v.Sub("set")}.{((YamlScalarNode)pathNode).Value}");
         }
         if (chosen is not null && !found && !infos.Any(i => i.Name == chosen))
-            cx.R.Bag.Add(new SourcePos(cx.R.File, 0, 0), "variants",
+            // Pointed at the variants section (where the name would go), or the file's start when it has none.
+            cx.R.Bag.Add(root.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: "variants" }) is { } at ? cx.R.Pos(at) : new SourcePos(cx.R.File, 1, 1), "variants",
                 infos.Count == 0 ? $"unknown variant '{chosen}': the scenario has no variants"
                     : $"unknown variant '{chosen}'{YamlReader.Suggest(chosen, infos.Select(i => i.Name))}; the scenario has: {string.Join(", ", infos.Select(i => i.Name))}");
         return infos;

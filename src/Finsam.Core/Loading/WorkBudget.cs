@@ -84,5 +84,41 @@ public static class WorkBudget
     /// <summary>The run of a loaded scenario with <paramref name="replicates"/> replicates, or why it is over the budget.</summary>
     public static string? CheckRun(Scenarios.Scenario s, int replicates) => CheckRun(ExpectedParticipants(s), s.Months, replicates);
 
+    /// <summary>
+    /// The work of several runs with <paramref name="replicates"/> replicates each — a comparison's alternatives, a
+    /// throughput search's trials, a calibration's evaluations, a backtest's held-out forecasts — or why it is over
+    /// the budget: each run within <see cref="MaxParticipants"/>, all together within <see cref="MaxParticipantMonths"/>.
+    /// </summary>
+    public static string? CheckRuns(IEnumerable<(Scenarios.Scenario Scenario, long Runs)> runs, int replicates, string what)
+    {
+        if (replicates > MaxReplicates)
+            return $"{replicates.ToString(CultureInfo.InvariantCulture)} replicates is over the limit of {MaxReplicates.ToString("N0", CultureInfo.InvariantCulture)}";
+        double work = 0;
+        long count = 0;
+        foreach (var (s, n) in runs)
+        {
+            var participants = ExpectedParticipants(s);
+            if (participants > MaxParticipants)
+                return $"the referral flows can bring up to {Fmt(participants)} participants; the limit is {Fmt(MaxParticipants)} (docs/scenario-format.md §14.1)";
+            work += participants * s.Months * (double)replicates * n;
+            count += n;
+        }
+        if (work > MaxParticipantMonths)
+            return $"{what}: {count.ToString(CultureInfo.InvariantCulture)} runs of {replicates.ToString(CultureInfo.InvariantCulture)} replicates = {Fmt(work)} participant-months, over the limit of {Fmt(MaxParticipantMonths)}: use fewer replicates (docs/scenario-format.md §14.1)";
+        return null;
+    }
+
+    /// <summary><see cref="CheckRuns(IEnumerable{ValueTuple{Scenarios.Scenario, long}}, int, string)"/> for one scenario run <paramref name="runs"/> times.</summary>
+    public static string? CheckRuns(Scenarios.Scenario s, int replicates, long runs, string what) => CheckRuns([(s, runs)], replicates, what);
+
+    /// <summary>Throws <see cref="WorkBudgetException"/> when the runs are over the budget.</summary>
+    public static void EnsureRuns(Scenarios.Scenario s, int replicates, long runs, string what)
+    {
+        if (CheckRuns(s, replicates, runs, what) is { } over) throw new WorkBudgetException(over);
+    }
+
     private static string Fmt(double v) => v.ToString(v >= 1e7 ? "0.##e0" : "N0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>Work asked for over the <see cref="WorkBudget"/>; nothing was run (exit code 2, HTTP 400).</summary>
+public sealed class WorkBudgetException(string message) : Exception(message);

@@ -75,7 +75,7 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
         {
             var quoted = node is YamlScalarNode { Style: not YamlDotNet.Core.ScalarStyle.Plain, Value: { } text } && TryNumber(text, out _);
             var tagged = node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Tag.IsEmpty: false, Value: { } t } && TryNumber(t, out _);
-            Error(node, path, $"expected {what ?? "a number"}, found {Describe(node)}{(quoted ? " (in quotes, so it is text: remove the quotes)" : tagged ? " (tagged as text with '!!', so it is not a number: remove the tag)" : "")}");
+            Error(node, path, $"expected {what ?? "a number"}, found {Describe(node)}{(quoted ? " (in quotes, so it is text: remove the quotes)" : tagged ? " (tagged as text with '!!', so it is not a number: remove the tag)" : SwedishNumberHint(node))}");
             return null;
         }
         if (v < min || v > max)
@@ -84,6 +84,18 @@ internal sealed class YamlReader(string file, DiagnosticBag bag)
             return null;
         }
         return v;
+    }
+
+    /// <summary>Numbers written as Swedish text writes them — "2 000 000", "0,03" — with how to write them here.</summary>
+    private static string SwedishNumberHint(YamlNode node)
+    {
+        if (node is not YamlScalarNode { Value: { } text }) return "";
+        var t = text.Trim().TrimEnd('%').TrimEnd();
+        if (System.Text.RegularExpressions.Regex.IsMatch(t, @"^-?\d{1,3}([ \u00A0\u202F]\d{3})+([.,]\d+)?$"))
+            return $" (no spaces inside a number: write {t.Replace(" ", "_", StringComparison.Ordinal).Replace('\u00A0', '_').Replace('\u202F', '_').Replace(',', '.')})";
+        if (System.Text.RegularExpressions.Regex.IsMatch(t, @"^-?\d+,\d+$"))
+            return $" (use a decimal point: {t.Replace(',', '.')})";
+        return "";
     }
 
     public static string RangeText(double min, double max) =>

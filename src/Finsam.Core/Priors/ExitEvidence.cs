@@ -9,23 +9,36 @@ namespace Finsam.Core.Priors;
 public sealed record ExitCell(double[]? Start, int Mask, double Count, string Name, string? Row = null);
 
 /// <summary>
-/// What one insats's evidence says about exits, in outcome classes: the record used, its cells, and the
-/// insats's start-class shares (null when no start distribution was recorded).
+/// What one insats's evidence says about exits, in outcome classes: the record used, its cells (every class in
+/// exactly one cell of a plain record), the people who ended but were not placed (<see cref="Censored"/>: the
+/// source's <c>Okänt</c>, who may be in any cell), and the insats's start-class shares (null when no start
+/// distribution was recorded).
 /// </summary>
-public sealed record InsatsExits(EvidenceInsats Insats, EvidenceRecord Record, double[]? Start, IReadOnlyList<ExitCell> Cells)
+public sealed record InsatsExits(EvidenceInsats Insats, EvidenceRecord Record, double[]? Start, IReadOnlyList<ExitCell> Cells, double Censored = 0)
 {
     public double Known => Cells.Sum(c => c.Count);
 
-    /// <summary>A distribution to forecast: at least two categories and someone in them.</summary>
-    public bool Scorable => Cells.Count >= 2 && Known > 0;
+    /// <summary>A complete distribution to forecast: everyone who ended placed, at least two cells, someone in them.</summary>
+    public bool Scorable => Censored <= 0 && Cells.Count >= 2 && Known > 0;
+
+    /// <summary>A count-censored record ("at least x of n went there"): scored by its probability, not by a distance.</summary>
+    public bool CensoredScorable => Censored > 0 && Cells.Count >= 2 && Known > 0;
 }
 
 /// <summary>
 /// Picks, for each insats, the one record that says most about where people went at exit, so no person is
 /// counted twice: an occupation cross-table, else occupations at exit, else income at exit — each over
 /// everyone who ended before a subgroup, the largest n first. Follow-up samples (population followed_up) are
-/// a later point in time and are not exits. Unknown and still-enrolled counts are left out (missing at random);
-/// a <c>rest: elsewhere</c> enters as the complement of the named categories.
+/// a later point in time and are not exits. How the people a record does not place enter:
+/// <list type="bullet">
+/// <item><c>rest: Okänt</c> (and categories of no class, e.g. Svar saknas): <see cref="InsatsExits.Censored"/> —
+/// they went to some cell, maybe a named one, so each named count is a lower bound (<see cref="CensoredCounts"/>).
+/// Reading them as a fair sample instead would turn "52 % went to work or studies" into "everyone did".</item>
+/// <item><c>rest: elsewhere</c>: the cell of the classes the record does not name.</item>
+/// <item><c>rest: Kvar i insats</c>: still enrolled, not exits; left out.</item>
+/// </list>
+/// A plain record always gets the cell of the classes it does not name (with the elsewhere count, else 0), so
+/// its cells cover every class once.
 /// </summary>
 public static class ExitEvidence
 {
@@ -39,23 +52,53 @@ public static class ExitEvidence
             ?? Best(insats, EvidenceVocabulary.IncomeTransition) ?? Best(insats, EvidenceVocabulary.ExitIncome);
         if (record is null) return null;
         var cells = new List<ExitCell>();
+        var censored = record.RestCategory == EvidenceVocabulary.Unknown ? record.Rest : 0;
         foreach (var cell in record.Cells)
         {
             var mask = OutcomeClasses.Mask(cell.Category);
-            if (mask == 0) continue;
+            if (mask == 0) { censored += cell.Count; continue; }
             var s = cell.From is { } from ? FromShares(from, start) : SubgroupShares(record, start) ?? start;
             cells.Add(new ExitCell(s, mask, cell.Count, cell.Category.Name, cell.From?.Name));
         }
-        if (cells.Count == 0 || record.IsTransition) return cells.Count == 0 ? null : new InsatsExits(insats, record, start, cells);
-        // The classes no category names: the rest when it went elsewhere; else none of the known (a source that
-        // breaks its exits down names every category it saw). One named category with the rest unaccounted
-        // says nothing about the split, and stays a single cell.
+        if (cells.Count == 0) return null;
+        cells = Partition(cells);
+        // Cross-tables: rows are read as they are (the library has none with an unplaced rest yet).
+        if (record.IsTransition) return new InsatsExits(insats, record, start, cells);
         var named = cells.Aggregate(0, (m, c) => m | c.Mask);
         var complement = ((1 << OutcomeClasses.Count) - 1) & ~named;
         var elsewhere = record.RestCategory == EvidenceVocabulary.Elsewhere ? record.Rest : 0;
-        if (complement != 0 && (elsewhere > 0 || cells.Count >= 2))
+        if (complement != 0)
             cells.Add(new ExitCell(SubgroupShares(record, start) ?? start, complement, elsewhere, "not named"));
-        return new InsatsExits(insats, record, start, cells);
+        return new InsatsExits(insats, record, start, cells, censored);
+    }
+
+    /// <summary>
+    /// Cells merged to the finest partition both the source and the outcome classes can tell apart: within a row,
+    /// categories whose classes overlap become one (Annat, Praktik and Verksam are all "ovrigt"; "Ekonomiskt
+    /// bistånd" overlaps "A-kassa"), so every class is in one cell and every forecast share is counted once.
+    /// </summary>
+    public static List<ExitCell> Partition(IEnumerable<ExitCell> cells)
+    {
+        var merged = new List<ExitCell>();
+        foreach (var row in cells.GroupBy(c => c.Row))
+        {
+            var list = row.ToList();
+            var changed = true;
+            while (changed)
+            {
+                changed = false;
+                for (var i = 0; i < list.Count && !changed; i++)
+                    for (var j = i + 1; j < list.Count && !changed; j++)
+                    {
+                        if ((list[i].Mask & list[j].Mask) == 0) continue;
+                        list[i] = list[i] with { Mask = list[i].Mask | list[j].Mask, Count = list[i].Count + list[j].Count, Name = $"{list[i].Name} + {list[j].Name}" };
+                        list.RemoveAt(j);
+                        changed = true;
+                    }
+            }
+            merged.AddRange(list);
+        }
+        return merged;
     }
 
     private static EvidenceRecord? Best(EvidenceInsats insats, string measure)

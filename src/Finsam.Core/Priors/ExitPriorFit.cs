@@ -1,117 +1,282 @@
 namespace Finsam.Core.Priors;
 
 /// <summary>
-/// The fitted exit model: for an insats of kind j, a person who started in class s leaves to
-/// λ·(s itself) + (1 − λ)·θ, with λ ~ Beta around the kind's keep share and θ ~ Dirichlet around the kind's
-/// exit mean (both pooled toward all kinds). <see cref="Keep"/> is the two-category fit (keep, not keep);
-/// <see cref="Theta"/> the five-class fit of the exits that did not keep their start class.
+/// The fitted exit model (docs/validation.md §4.2): an insats of kind j whose participants started with class
+/// shares s has exit shares q ~ Dirichlet(C_j · μ), μ = λ_j·s + (1 − λ_j)·m_j — "keeps the start class" with the
+/// kind's keep share λ_j, else "goes where this kind's participants go" (m_j); both pooled toward all kinds.
+/// <see cref="Keep"/> holds λ (two categories: keep, not keep), <see cref="Theta"/> the class mix m and the
+/// spread: C_j is <see cref="HierarchicalFit.Predictive"/>'s concentration, which adds the spread between
+/// insatser (a) and the uncertainty of the kind mean.
 /// </summary>
-public sealed record ExitPriorFit(HierarchicalFit Keep, HierarchicalFit Theta, IReadOnlyDictionary<string, double[]> KindStarts, double[] GlobalStart, int Iterations, int Insatser)
+public sealed record ExitPriorFit(
+    HierarchicalFit Keep, HierarchicalFit Theta, IReadOnlyDictionary<string, double[]> KindStarts, double[] GlobalStart,
+    int Iterations, int Insatser, double LeaveOneOutLogLikelihood, int Candidates)
 {
-    /// <summary>The predictive keep share of a new insats of the kind: Beta(c·λ, c·(1 − λ)).</summary>
+    /// <summary>Whether the library had too few complete exit distributions to choose the concentrations (then wide, marked unknown).</summary>
+    public bool SpreadUnknown { get; init; }
+    /// <summary>Complete exit distributions (no unplaced rest) the fit saw.</summary>
+    public int Complete { get; init; }
+
+    /// <summary>The kind's keep share λ_j and how sure the library is of it (a Beta's concentration).</summary>
     public (double Mean, double Concentration) KeepShare(string? kind)
     {
         var (m, c) = Keep.Predictive(kind);
         return (m[0], c);
     }
 
-    /// <summary>Mean exit shares of a new insats of the kind for people who started in class s (null: start unknown, no keep part).</summary>
+    /// <summary>Mean exit shares of a new insats of the kind for people who started in class s (null: start of no class, no keep part).</summary>
     public double[] MeanExit(string? kind, int? startClass)
     {
-        var (m, _) = Theta.Predictive(kind);
+        var m = Theta.Predictive(kind).Mean;
         var lambda = startClass is null ? 0 : KeepShare(kind).Mean;
         var q = m.Select(x => (1 - lambda) * x).ToArray();
         if (startClass is { } s) q[s] += lambda;
         return q;
     }
 
-    /// <summary>Mean exit shares of a new insats of the kind given its start-class shares (null: the kind's usual starts).</summary>
+    /// <summary>Mean exit shares μ of a new insats of the kind given its start-class shares (null: the kind's usual starts).</summary>
     public double[] MeanExit(string? kind, double[]? start)
     {
         start ??= StartOf(kind);
-        var (m, _) = Theta.Predictive(kind);
+        var m = Theta.Predictive(kind).Mean;
         var lambda = KeepShare(kind).Mean;
         return m.Select((x, c) => lambda * start[c] + (1 - lambda) * x).ToArray();
     }
 
+    /// <summary>The concentration C_j of a new insats's exit shares around μ.</summary>
+    public double Concentration(string? kind) => Theta.Predictive(kind).Concentration;
+
     public double[] StartOf(string? kind) => kind is not null && KindStarts.TryGetValue(kind, out var s) ? s : GlobalStart;
 
-    /// <summary>
-    /// The Dirichlet nearest to the mixture λ·δ_s + (1 − λ)·Dirichlet(c·m) for one start class: same mean, and a
-    /// concentration C with the same total variance, Σ μ(1 − μ)/(C + 1) = (1 − λ)² Σ m(1 − m)/(c + 1). What a
-    /// scenario's exit model row takes (docs/scenario-format.md §9).
-    /// </summary>
-    public (double[] Mean, double Concentration) RowDirichlet(string? kind, int? startClass)
-    {
-        var (m, c) = Theta.Predictive(kind);
-        var mu = MeanExit(kind, startClass);
-        var lambda = startClass is null ? 0 : KeepShare(kind).Mean;
-        var target = (1 - lambda) * (1 - lambda) * m.Sum(x => x * (1 - x)) / (c + 1);
-        var spread = mu.Sum(x => x * (1 - x));
-        var conc = target > 1e-12 ? Math.Max(0.05, spread / target - 1) : HierarchicalDirichlet.MaxConcentration;
-        return (mu, Math.Min(conc, HierarchicalDirichlet.MaxConcentration));
-    }
+    /// <summary>The exit-model row of one start class: Dirichlet(C_j · μ_s), what a scenario's row takes (docs/scenario-format.md §9).</summary>
+    public (double[] Mean, double Concentration) RowDirichlet(string? kind, int? startClass) =>
+        (MeanExit(kind, startClass), Concentration(kind));
 }
 
 /// <summary>
-/// Fits <see cref="ExitPriorFit"/> by expectation–maximisation over what the evidence hides: which exits kept
-/// their start class and, for grouped categories ("to work or studies"), which class inside the group. The
-/// E-step splits each cell's count over (keep, class) and (θ, class) in proportion to λ_k·s(c) and
-/// (1 − λ_k)·m_j(c) — the kind's mean, not the insats's own θ: with its own θ free, every insats would explain
-/// its exits without keeping anyone and λ would not be identified. The M-step refits both hierarchies by
-/// empirical Bayes (<see cref="HierarchicalDirichlet"/>) on the expected counts. λ_k is the insats's posterior
-/// keep share (its own expected keeps pooled with its kind).
+/// Fits <see cref="ExitPriorFit"/>. Given the three concentrations — a (insatser around their kind's μ),
+/// b (kinds' class mix around all kinds), b_λ (kinds' keep share around all kinds) — the kind means come from
+/// expectation–maximisation over what the evidence hides: the true counts behind a count-censored record
+/// (E[counts | at least x recorded], <see cref="CensoredCounts.Expected"/>), which class inside a grouped
+/// category, and which exits kept their start class (split in proportion to λ_j·s(c) and (1 − λ_j)·m_j(c); the
+/// kind's mean, not the insats's own, or λ is not identified). Each insats informs its kind with the effective
+/// count w = N·a/(N + a) of its placed exits. The concentrations are then chosen, inside the data given, by the
+/// leave-one-source-out likelihood of what each insats recorded under the predictive made from the other sources — nested:
+/// in a backtest only the training fold is seen — by coordinate ascent over a fixed log grid.
 /// </summary>
 public static class ExitPriorFitter
 {
-    public static ExitPriorFit Fit(IReadOnlyList<InsatsExits> data, int maxIterations = 200, double tolerance = 1e-7)
+    public static readonly double[] InsatsGrid = [0.5, 1, 2, 4, 8, 16, 32, 64, 256];
+    public static readonly double[] KindGrid = [0.5, 2, 8, 32, HierarchicalDirichlet.MaxConcentration];
+
+    private sealed record Means(double[] M0, Dictionary<string, double[]> M, Dictionary<string, double> W, double WTotal,
+        double L0, Dictionary<string, double> L, Dictionary<string, double> WL, double WLTotal, int Iterations);
+
+    public static ExitPriorFit Fit(IReadOnlyList<InsatsExits> data, (double A, double B, double BKeep)? concentrations = null)
     {
         var k = OutcomeClasses.Count;
         var globalStart = Mean(data.Where(d => d.Start is not null).Select(d => d.Start!)) ?? HierarchicalDirichlet.Uniform(k);
         var kindStarts = data.Where(d => d.Start is not null).GroupBy(d => d.Insats.Kind, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Mean(g.Select(d => d.Start!))!, StringComparer.Ordinal);
+        double[] StartFor(InsatsExits d) => d.Start ?? (kindStarts.TryGetValue(d.Insats.Kind, out var ks) ? ks : globalStart);
 
-        var keep = HierarchicalDirichlet.Fit([], 2);
-        var theta = HierarchicalDirichlet.Fit([], k);
-        var lambdas = data.Select(_ => 0.3).ToArray();
-        var iterations = 0;
-        double[][] lastMeans = [];
-        for (; iterations < maxIterations; iterations++)
+        // Lower bounds alone cannot show how much insatser differ (any tight forecast above the bounds satisfies them),
+        // so the concentrations are chosen only when enough complete distributions exist; else the spread is unknown
+        // and stays wide (a = 1), like the other fallbacks marked unknown.
+        var complete = data.Count(d => d.Censored <= 0 && d.Cells.Count >= 2 && d.Known > 0);
+        var unknownSpread = concentrations is null && complete < MinimumComplete;
+        var best = concentrations ?? (unknownSpread ? UnknownSpread : (8, 8, 8));
+        var loo = double.NaN;
+        var candidates = 0;
+        if (concentrations is null && !unknownSpread)
         {
-            var keepUnits = new List<GroupedCounts>();
-            var thetaUnits = new List<GroupedCounts>();
-            for (var i = 0; i < data.Count; i++)
+            var seen = new Dictionary<(double, double, double), double>();
+            Means? warm = null;
+            double Score((double, double, double) c)
             {
-                var d = data[i];
-                var m = theta.Predictive(d.Insats.Kind).Mean;
-                var fallbackStart = d.Start ?? (kindStarts.TryGetValue(d.Insats.Kind, out var ks) ? ks : globalStart);
-                double kept = 0;
-                var x = new double[k];
-                foreach (var cell in d.Cells)
-                {
-                    var s = cell.Start ?? fallbackStart;
-                    double total = 0;
-                    foreach (var c in OutcomeClasses.Members(cell.Mask)) total += lambdas[i] * s[c] + (1 - lambdas[i]) * m[c];
-                    if (total <= 0) continue;
-                    foreach (var c in OutcomeClasses.Members(cell.Mask))
-                    {
-                        kept += cell.Count * lambdas[i] * s[c] / total;
-                        x[c] += cell.Count * (1 - lambdas[i]) * m[c] / total;
-                    }
-                }
-                keepUnits.Add(new GroupedCounts(d.Insats.Key, d.Insats.Kind, [kept, x.Sum()]));
-                thetaUnits.Add(new GroupedCounts(d.Insats.Key, d.Insats.Kind, x));
+                if (!seen.TryGetValue(c, out var v)) (seen[c], warm) = (v, _) = LeaveOneOut(data, StartFor, c, warm);
+                return v;
             }
-            // Warm-started from the last fit's concentrations.
-            keep = HierarchicalDirichlet.Fit(keepUnits, 2, iterations == 0 ? null : keep);
-            theta = HierarchicalDirichlet.Fit(thetaUnits, k, iterations == 0 ? null : theta);
-            for (var i = 0; i < data.Count; i++) lambdas[i] = keep.UnitMean(data[i].Insats.Kind, keepUnits[i].Counts)[0];
-            var means = theta.GroupMeans.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).Append([.. lambdas]).ToArray();
-            var moved = lastMeans.Length == means.Length ? means.Zip(lastMeans).Sum(p => p.First.Zip(p.Second).Sum(q => Math.Abs(q.First - q.Second))) : double.PositiveInfinity;
-            lastMeans = means;
-            if (moved < tolerance) { iterations++; break; }
+            for (var round = 0; round < 4; round++)
+            {
+                var before = best;
+                best = InsatsGrid.Select(a => (a, best.B, best.BKeep)).MaxBy(Score);
+                best = KindGrid.Select(b => (best.A, b, best.BKeep)).MaxBy(Score);
+                best = KindGrid.Select(b => (best.A, best.B, b)).MaxBy(Score);
+                if (best == before) break;
+            }
+            loo = Score(best);
+            candidates = seen.Count;
         }
-        return new ExitPriorFit(keep, theta, kindStarts, globalStart, iterations, data.Count);
+        var means = Em(data, StartFor, best, null);
+        return Build(means, best, kindStarts, globalStart, data.Count, loo, candidates) with { SpreadUnknown = unknownSpread, Complete = complete };
+    }
+
+    /// <summary>Fewer complete exit distributions than this and the concentrations are not chosen but <see cref="UnknownSpread"/>.</summary>
+    public const int MinimumComplete = 3;
+
+    /// <summary>The concentrations when the library cannot show the spread: insatser very unlike each other (a = 1), kinds pooled moderately.</summary>
+    public static readonly (double A, double B, double BKeep) UnknownSpread = (1, 8, 8);
+
+    private static ExitPriorFit Build(Means f, (double A, double B, double BKeep) c, Dictionary<string, double[]> kindStarts, double[] globalStart, int insatser, double loo, int candidates)
+    {
+        var boundary = new List<string>();
+        if (c.A <= InsatsGrid[0]) boundary.Add($"insats concentration at its lower bound {InsatsGrid[0]}");
+        if (c.A >= InsatsGrid[^1]) boundary.Add($"insats concentration at its upper bound {InsatsGrid[^1]}");
+        if (c.B >= KindGrid[^1]) boundary.Add("kind concentration at its upper bound (no difference between kinds seen: full pooling)");
+        var theta = new HierarchicalFit(f.M0, f.M, f.W, c.A, c.B, f.WTotal, boundary);
+        var keepBoundary = c.BKeep >= KindGrid[^1] ? new List<string> { "kind concentration at its upper bound (full pooling)" } : [];
+        // The keep share is a kind-level quantity (the spread between insatser is in a): its predictive carries only
+        // the uncertainty of the kind's mean, hence the very large insats concentration.
+        var keep = new HierarchicalFit([f.L0, 1 - f.L0], f.L.ToDictionary(kv => kv.Key, kv => new[] { kv.Value, 1 - kv.Value }, StringComparer.Ordinal),
+            f.WL, 1e6, c.BKeep, f.WLTotal, keepBoundary);
+        return new ExitPriorFit(keep, theta, kindStarts, globalStart, f.Iterations, insatser, loo, candidates);
+    }
+
+    /// <summary>Σ over insatser of log P(its record | the predictive for a new insats of its kind, made from all the others).</summary>
+    /// <summary>
+    /// Σ over insatser of log P(its record | the predictive made without its whole source). Leaving the source out,
+    /// not just the insats, asks what the priors are for — a new förbund's insats — and keeps a source's similar
+    /// insatser (one report, one förbund) from vouching for each other. The kind means without a source come from
+    /// one M-step on the converged expected counts of all the others — the usual one-step approximation to
+    /// refitting, which keeps a grid search over the concentrations within seconds.
+    /// </summary>
+    private static (double, Means) LeaveOneOut(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep) c, Means? warm)
+    {
+        var full = Em(data, startFor, c, warm, maxIterations: 100, tolerance: 1e-6);
+        var parts = EStep(data, startFor, c, full);
+        var kinds = data.Select(d => d.Insats.Kind).Distinct(StringComparer.Ordinal).ToList();
+        var total = 0.0;
+        foreach (var source in data.Select(d => d.Insats.SourceId).Distinct(StringComparer.Ordinal))
+        {
+            var others = parts.Where((_, j) => data[j].Insats.SourceId != source).ToList();
+            var f = MStep(others, kinds.Where(j => others.Any(o => o.Kind == j)).ToList(), c, full.Iterations);
+            var fit = Build(f, c, [], [], others.Count, double.NaN, 0);
+            for (var i = 0; i < data.Count; i++)
+                if (data[i].Insats.SourceId == source) total += LogLikelihood(data[i], fit, startFor(data[i]));
+        }
+        return (total, full);
+    }
+
+    /// <summary>log P(what the insats recorded | Dirichlet(C_j · μ) of its kind), row by row for a cross-table.</summary>
+    public static double LogLikelihood(InsatsExits d, ExitPriorFit fit, double[] fallbackStart)
+    {
+        var conc = fit.Concentration(d.Insats.Kind);
+        var total = 0.0;
+        foreach (var row in d.Cells.GroupBy(x => x.Row))
+        {
+            var cells = row.ToList();
+            var alpha = cells.Select(cell =>
+            {
+                var mu = fit.MeanExit(d.Insats.Kind, cell.Start ?? fallbackStart);
+                return conc * OutcomeClasses.Members(cell.Mask).Sum(cl => mu[cl]);
+            }).ToArray();
+            total += CensoredCounts.LogLikelihood(cells.Select(x => x.Count).ToArray(), row.Key is null ? d.Censored : 0, alpha);
+        }
+        return total;
+    }
+
+    /// <summary>What one insats adds to its kind's sums: w·(θ shares) and w, and (with a recorded start) w·keep share and w.</summary>
+    private sealed record Part(string Kind, double[] Theta, double WTheta, double Keep, double WKeep);
+
+    private static Means Em(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep) c,
+        Means? start, int maxIterations = 200, double tolerance = 1e-7)
+    {
+        var k = OutcomeClasses.Count;
+        var kinds = data.Select(d => d.Insats.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var m0 = start?.M0 ?? HierarchicalDirichlet.Uniform(k);
+        var l0 = start?.L0 ?? 0.3;
+        var means = new Means(m0,
+            kinds.ToDictionary(j => j, j => start is not null && start.M.TryGetValue(j, out var v) ? v : m0, StringComparer.Ordinal),
+            [], 0, l0, kinds.ToDictionary(j => j, j => start is not null && start.L.TryGetValue(j, out var v) ? v : l0, StringComparer.Ordinal), [], 0, 0);
+        for (var iteration = 0; iteration < maxIterations; iteration++)
+        {
+            var next = MStep(EStep(data, startFor, c, means), kinds, c, iteration + 1);
+            var moved = next.M0.Zip(means.M0).Sum(p => Math.Abs(p.First - p.Second)) + Math.Abs(next.L0 - means.L0)
+                + kinds.Sum(j => next.M[j].Zip(means.M[j]).Sum(p => Math.Abs(p.First - p.Second)) + Math.Abs(next.L[j] - means.L[j]));
+            means = next;
+            if (moved < tolerance) break;
+        }
+        return means;
+    }
+
+    /// <summary>
+    /// The E-step: each insats's expected true counts (a censored record's given its lower bounds), split over
+    /// classes and over keep/θ in proportion to λ_j·s(c) and (1 − λ_j)·m_j(c), and its weight w = N·a/(N + a).
+    /// </summary>
+    private static List<Part> EStep(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep) c, Means means)
+    {
+        var k = OutcomeClasses.Count;
+        var parts = new List<Part>();
+        foreach (var d in data)
+        {
+            var j = d.Insats.Kind;
+            var (lambda, mj) = (means.L[j], means.M[j]);
+            var fallback = startFor(d);
+            var x = d.Cells.Select(cell => cell.Count).ToArray();
+            if (d.Censored > 0)
+            {
+                var alpha = d.Cells.Select(cell =>
+                {
+                    var s = cell.Start ?? fallback;
+                    return c.A * OutcomeClasses.Members(cell.Mask).Sum(cl => lambda * s[cl] + (1 - lambda) * mj[cl]);
+                }).ToArray();
+                x = CensoredCounts.Expected(x, d.Censored, alpha);
+            }
+            double kept = 0;
+            var theta = new double[k];
+            for (var i = 0; i < d.Cells.Count; i++)
+            {
+                var s = d.Cells[i].Start ?? fallback;
+                var members = OutcomeClasses.Members(d.Cells[i].Mask).ToList();
+                var total = members.Sum(cl => lambda * s[cl] + (1 - lambda) * mj[cl]);
+                if (total <= 0) continue;
+                foreach (var cl in members)
+                {
+                    kept += x[i] * lambda * s[cl] / total;
+                    theta[cl] += x[i] * (1 - lambda) * mj[cl] / total;
+                }
+            }
+            var all = kept + theta.Sum();
+            var placed = d.Known;
+            if (all <= 0 || placed <= 0) { parts.Add(new Part(j, new double[k], 0, 0, 0)); continue; }   // one part per insats, in order
+            // What the insats says about its kind: its placed exits, capped by the spread between insatser.
+            var nTheta = placed * theta.Sum() / all;
+            var wTheta = nTheta * c.A / (nTheta + c.A);
+            var thetaSum = theta.Sum();
+            var shares = theta.Select(v => thetaSum > 0 ? wTheta * v / thetaSum : 0).ToArray();
+            // Only a recorded start (or a cross-table row) tells whether people kept it.
+            var informs = d.Start is not null || d.Cells.Any(cell => cell.Row is not null);
+            var wKeep = informs ? placed * c.A / (placed + c.A) : 0;
+            parts.Add(new Part(j, shares, thetaSum > 0 ? wTheta : 0, wKeep * kept / all, wKeep));
+        }
+        return parts;
+    }
+
+    /// <summary>The M-step: m_0 and λ_0 from all insatser (one pseudo-count at uniform / ½), each kind's pooled toward them with b and b_λ.</summary>
+    private static Means MStep(IReadOnlyList<Part> parts, IReadOnlyList<string> kinds, (double A, double B, double BKeep) c, int iterations)
+    {
+        var k = OutcomeClasses.Count;
+        var wTotal = parts.Sum(p => p.WTheta);
+        var wlTotal = parts.Sum(p => p.WKeep);
+        var m0 = new double[k];
+        for (var cl = 0; cl < k; cl++) m0[cl] = (parts.Sum(p => p.Theta[cl]) + 1.0 / k) / (wTotal + 1);
+        var l0 = (parts.Sum(p => p.Keep) + 0.5) / (wlTotal + 1);
+        var m = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var l = new Dictionary<string, double>(StringComparer.Ordinal);
+        var w = new Dictionary<string, double>(StringComparer.Ordinal);
+        var wl = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var j in kinds)
+        {
+            var mine = parts.Where(p => p.Kind == j).ToList();
+            w[j] = mine.Sum(p => p.WTheta);
+            wl[j] = mine.Sum(p => p.WKeep);
+            var mj = new double[k];
+            for (var cl = 0; cl < k; cl++) mj[cl] = (c.B * m0[cl] + mine.Sum(p => p.Theta[cl])) / (c.B + w[j]);
+            m[j] = mj;
+            l[j] = (c.BKeep * l0 + mine.Sum(p => p.Keep)) / (c.BKeep + wl[j]);
+        }
+        return new Means(m0, m, w, wTotal, l0, l, wl, wlTotal, iterations);
     }
 
     private static double[]? Mean(IEnumerable<double[]> rows)

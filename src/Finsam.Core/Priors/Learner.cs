@@ -5,7 +5,7 @@ namespace Finsam.Core.Priors;
 /// <summary>Everything <c>finsam learn</c> fits from an evidence library; <see cref="PriorsWriter"/> writes it as a portable priors file.</summary>
 public sealed record LearnedModel(
     ExitPriorFit Exits, HierarchicalFit Dropout, int DropoutInsatser,
-    LogNormalPool.Fit Stay, LogNormalPool.Fit Caseload, LogNormalPool.Fit PlacesUsed,
+    LogNormalPool.Fit Stay, LogNormalPool.Fit Caseload, LogNormalPool.Fit PlacesUsed, LogNormalPool.Fit StartsPerMonth,
     IReadOnlyDictionary<string, LogNormalPool.Fit> Roles,
     IReadOnlyList<string> Kinds, IReadOnlyDictionary<string, (int Insatser, int Sources)> Support, int Sources, int Insatser)
 {
@@ -42,6 +42,7 @@ public static class Learner
     public static readonly LogNormalPrior StayFallback = new(6, 0.7, 0, true);
     public static readonly LogNormalPrior CaseloadFallback = new(10, 0.6, 0, true);
     public static readonly LogNormalPrior PlacesUsedFallback = new(0.8, 0.4, 0, true);
+    public static readonly LogNormalPrior StartsPerMonthFallback = new(5, 1.2, 0, true);
 
     public static LearnedModel Learn(EvidenceLibrary library)
     {
@@ -62,13 +63,15 @@ public static class Learner
         var caseload = LogNormalPool.Estimate(insatser.Select(i => (i.Kind, Occupancy(i) is { } o && i.TotalFte is { } f ? o / f : 0)), CaseloadFallback);
         var used = LogNormalPool.Estimate(insatser.Select(i => (i.Kind,
             i.Places is { } p && i.Starts is { } s && RealisedStay(i) is { } t && i.PeriodMonths is { } months ? s * t / months / p : 0)), PlacesUsedFallback);
+        // Throughput when nothing but the period is known: starts per month of the period.
+        var rate = LogNormalPool.Estimate(insatser.Select(i => (i.Kind, i.Starts is { } s && i.PeriodMonths is { } months && months > 0 ? s / months : 0)), StartsPerMonthFallback);
         var roles = insatser.SelectMany(i => i.Staffing.Select(s => (Role: s.Role.ToLowerInvariant(), Value: Occupancy(i) is { } o ? o / s.Fte : 0)))
             .GroupBy(x => x.Role, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => LogNormalPool.Estimate(g.Select(x => ("all", x.Value)), CaseloadFallback), StringComparer.Ordinal);
 
         var support = insatser.GroupBy(i => i.Kind, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (g.Count(), g.Select(i => i.SourceId).Distinct(StringComparer.Ordinal).Count()), StringComparer.Ordinal);
-        return new LearnedModel(exits, dropout, dropoutUnits.Count, stay, caseload, used, roles,
+        return new LearnedModel(exits, dropout, dropoutUnits.Count, stay, caseload, used, rate, roles,
             EvidenceVocabulary.InsatsKinds, support, library.Files.Count, insatser.Count);
     }
 

@@ -15,15 +15,23 @@ public sealed record LibraryBacktestOptions
     public IProgress<string>? Progress { get; init; }
 }
 
-/// <summary>How one method did on one held-out distribution; null where the method has nothing to say.</summary>
-public sealed record MethodOutcome(string Method, double? Tvd, double? LogScore, int? Inside, int? Intervals, double[]? Shares);
+/// <summary>
+/// How one method did on one held-out distribution; null where the method has nothing to say. A complete record
+/// gets TVD, log score per exit and coverage; a count-censored one ("at least x of n") its log probability per
+/// exit (<see cref="CensoredLogScore"/>) and the shortfall Σ max(0, x_i/n − forecast_i), the TVD to the nearest
+/// distribution the record allows.
+/// </summary>
+public sealed record MethodOutcome(string Method, double? Tvd, double? LogScore, int? Inside, int? Intervals, double[]? Shares,
+    double? Shortfall = null, double? CensoredLogScore = null);
 
 /// <summary>One held-out insats: its exit distribution in the source's own categories, starts and realised stay, with what each method forecast.</summary>
 public sealed record HeldOut(
     string Source, string Insats, string Kind, string? Record, double Exits, IReadOnlyList<string> Categories, double[]? Observed,
     IReadOnlyList<MethodOutcome> Methods, double? Starts, (double Low, double Mean, double High)? StartsForecast,
-    double? Stay, (double Low, double Median, double High)? StayForecast)
+    double? Stay, (double Low, double Median, double High)? StayForecast, double Unplaced = 0, string? StartsBasis = null)
 {
+    /// <summary>A count-censored record: <see cref="Observed"/> holds the lower bounds, <see cref="Unplaced"/> the people not placed.</summary>
+    public bool Censored => Unplaced > 0 && Observed is not null;
     public MethodOutcome Finsam => Methods[0];
     public bool? StartsInside => Starts is { } s && StartsForecast is { } f ? s >= f.Low && s <= f.High : null;
     public bool? StayInside => Stay is { } s && StayForecast is { } f ? s >= f.Low && s <= f.High : null;
@@ -31,7 +39,10 @@ public sealed record HeldOut(
 
 public sealed record LibraryBacktestResult(string Mode, IReadOnlyList<HeldOut> Rows, int Draws, ulong Seed)
 {
-    public IEnumerable<HeldOut> Scored => Rows.Where(r => r.Observed is not null);
+    /// <summary>Held-out complete exit distributions: what TVD and coverage are measured on.</summary>
+    public IEnumerable<HeldOut> Scored => Rows.Where(r => r.Observed is not null && !r.Censored);
+    /// <summary>Held-out count-censored records: log probability and shortfall.</summary>
+    public IEnumerable<HeldOut> CensoredScored => Rows.Where(r => r.Censored);
 }
 
 /// <summary>
@@ -46,6 +57,9 @@ public sealed record LibraryBacktestResult(string Mode, IReadOnlyList<HeldOut> R
 public static class LibraryBacktest
 {
     public static readonly string[] MethodNames = ["Finsam", "pooled all", "pooled same kind", "exit = start", "own goal", "uniform"];
+
+    /// <summary>Pooled baselines of one training library, by kind ("" for all): the same for every insats held out with it.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<EvidenceLibrary, Dictionary<string, double[]?>> Pooled = new();
 
     public static LibraryBacktestResult Run(EvidenceLibrary library, LibraryBacktestOptions options)
     {
@@ -76,19 +90,21 @@ public static class LibraryBacktest
     }
 
     private static string Describe(HeldOut r) =>
-        r.Observed is null ? "no exit distribution to score" : string.Join(", ", r.Methods.Where(m => m.Tvd is not null).Select(m => $"{m.Method} {m.Tvd:0.000}"));
+        r.Observed is null ? "no exit distribution to score"
+        : r.Censored ? "censored, shortfall " + string.Join(", ", r.Methods.Where(m => m.Shortfall is not null).Select(m => $"{m.Method} {m.Shortfall:0.000}"))
+        : string.Join(", ", r.Methods.Where(m => m.Tvd is not null).Select(m => $"{m.Method} {m.Tvd:0.000}"));
 
     public static HeldOut Forecast(EvidenceInsats insats, EvidenceLibrary training, LearnedModel model, LibraryBacktestOptions options)
     {
         var rng = new MersenneTwister(unchecked((int)Simulation.Rng.Combine(options.Seed, insats.Key)), threadSafe: false);
-        var exits = ExitEvidence.Of(insats) is { } recorded ? Partition(recorded) : null;
-        var (starts, startsForecast) = StartsForecast(insats, model, rng, options.Draws);
+        var exits = ExitEvidence.Of(insats);
+        var (starts, startsForecast, basis) = StartsForecast(insats, model, rng, options.Draws);
         var stay = Learner.RealisedStay(insats);
         var sp = model.Stay.Predictive(insats.Kind);
         // With too few stays in the library this is the wide fallback (marked unknown in the priors): still a forecast, still scored.
         (double, double, double)? stayForecast = (sp.Quantile(0.05), sp.Median, sp.Quantile(0.95));
-        if (exits is null || !exits.Scorable)
-            return new HeldOut(insats.SourceId, insats.Id, insats.Kind, exits?.Record.Measure, exits?.Known ?? 0, [], null, [], starts, startsForecast, stay, stayForecast);
+        if (exits is null || !(exits.Scorable || exits.CensoredScorable))
+            return new HeldOut(insats.SourceId, insats.Id, insats.Kind, exits?.Record.Measure, exits?.Known ?? 0, [], null, [], starts, startsForecast, stay, stayForecast, 0, basis);
 
         var observed = exits.Cells.Select(c => c.Count).ToArray();
         var n = observed.Sum();
@@ -96,96 +112,111 @@ public static class LibraryBacktest
         var rowShare = RowShares(exits);
         var names = exits.Cells.Select(c => c.Row is null ? c.Name : $"{c.Row} → {c.Name}").ToList();
 
-        // Finsam: draw λ and θ from the kind's predictive, then the recorded number of exits from them.
-        var (lm, lc) = model.Exits.KeepShare(insats.Kind);
-        var (tm, tc) = model.Exits.Theta.Predictive(insats.Kind);
-        var meanShares = new double[observed.Length];
+        // Finsam: the predictive Dirichlet(C·μ) of a new insats of its kind, aggregated to the record's cells (row by
+        // row), then the recorded number of exits drawn from it: the Dirichlet–multinomial at the held-out n.
+        var conc = model.Exits.Concentration(insats.Kind);
+        var cellMean = CellShares(exits, rowShare, cell => model.Exits.MeanExit(insats.Kind, cell.Start ?? start));
+        var rows = exits.Cells.Select((c, i) => (c.Row, i)).GroupBy(x => x.Row).Select(g => g.Select(x => x.i).ToArray()).ToList();
         var simulated = observed.Select(_ => new double[options.Draws]).ToArray();
         var count = (int)Math.Round(n);
         for (var d = 0; d < options.Draws; d++)
         {
-            var lambda = Beta.Sample(rng, Math.Max(1e-3, lm * lc), Math.Max(1e-3, (1 - lm) * lc));
-            var theta = DirichletSample(rng, tm.Select(m => Math.Max(1e-4, m * tc)).ToArray());
-            var p = CellShares(exits, rowShare, cell => Mix(lambda, cell.Start ?? start, theta));
-            for (var i = 0; i < p.Length; i++) meanShares[i] += p[i] / options.Draws;
+            var p = new double[observed.Length];
+            foreach (var row in rows)
+            {
+                var mass = row.Sum(i => cellMean[i]);
+                var q = DirichletSample(rng, row.Select(i => Math.Max(1e-4, conc * cellMean[i] / Math.Max(1e-12, mass))).ToArray());
+                for (var j = 0; j < row.Length; j++) p[row[j]] = mass * q[j];
+            }
             var drawn = MultinomialSample(rng, p, count);
             for (var i = 0; i < p.Length; i++) simulated[i][d] = count > 0 ? drawn[i] / (double)count : 0;
         }
-        var inside = 0;
-        var intervals = 0;
-        for (var i = 0; i < observed.Length; i++)
+        var methods = new List<MethodOutcome>();
+        if (exits.Censored > 0) methods.Add(CensoredScore("Finsam", cellMean, exits));
+        else
         {
-            var (lo, hi) = Interval(simulated[i]);
-            if (observed[i] == 0 && hi <= 0) continue;   // nothing recorded and nothing forecast: not a test
-            intervals++;
-            if (observed[i] / n >= lo - 1e-9 && observed[i] / n <= hi + 1e-9) inside++;
+            var inside = 0;
+            var intervals = 0;
+            for (var i = 0; i < observed.Length; i++)
+            {
+                var (lo, hi) = Interval(simulated[i]);
+                if (observed[i] == 0 && hi <= 0) continue;   // nothing recorded and nothing forecast: not a test
+                intervals++;
+                if (observed[i] / n >= lo - 1e-9 && observed[i] / n <= hi + 1e-9) inside++;
+            }
+            methods.Add(new("Finsam", Scoring.TotalVariation(observed, cellMean), Scoring.LogScore(observed, cellMean), inside, intervals, cellMean));
         }
-        var methods = new List<MethodOutcome> { new("Finsam", Scoring.TotalVariation(observed, meanShares), Scoring.LogScore(observed, meanShares), inside, intervals, meanShares) };
 
-        var all = ExitEvidence.From(training.Insatser).ToList();
-        var pooledAll = PooledClasses(all);
-        var sameKind = all.Where(e => e.Insats.Kind == insats.Kind).ToList();
-        methods.Add(Point("pooled all", pooledAll is null ? null : CellShares(exits, rowShare, _ => pooledAll), observed));
-        var pooledKind = PooledClasses(sameKind);
-        methods.Add(Point("pooled same kind", pooledKind is null ? null : CellShares(exits, rowShare, _ => pooledKind), observed));
-        methods.Add(Point("exit = start", exits.Start is null && exits.Cells.All(c => c.Row is null) ? null : CellShares(exits, rowShare, c => c.Start ?? start), observed));
+        var pooled = Pooled.GetOrCreateValue(training);
+        double[]? PooledOf(string key, Func<InsatsExits, bool> which)
+        {
+            lock (pooled)
+                if (!pooled.TryGetValue(key, out var v)) pooled[key] = v = PooledClasses(ExitEvidence.From(training.Insatser).Where(which).ToList());
+                else return v;
+            return pooled[key];
+        }
+        var pooledAll = PooledOf("", _ => true);
+        MethodOutcome Baseline(string method, double[]? shares) =>
+            shares is null ? new MethodOutcome(method, null, null, null, null, null)
+            : exits.Censored > 0 ? CensoredScore(method, shares, exits) : Point(method, shares, observed);
+        methods.Add(Baseline("pooled all", pooledAll is null ? null : CellShares(exits, rowShare, _ => pooledAll)));
+        var pooledKind = PooledOf(insats.Kind, e => e.Insats.Kind == insats.Kind);
+        methods.Add(Baseline("pooled same kind", pooledKind is null ? null : CellShares(exits, rowShare, _ => pooledKind)));
+        methods.Add(Baseline("exit = start", exits.Start is null && exits.Cells.All(c => c.Row is null) ? null : CellShares(exits, rowShare, c => c.Start ?? start)));
         var goal = insats.Goal is { } g && pooledAll is not null ? GoalClasses(g, pooledAll) : null;
-        methods.Add(Point("own goal", goal is null ? null : CellShares(exits, rowShare, _ => goal), observed));
+        methods.Add(Baseline("own goal", goal is null ? null : CellShares(exits, rowShare, _ => goal)));
         var uniform = HierarchicalDirichlet.Uniform(OutcomeClasses.Count);
-        methods.Add(Point("uniform", CellShares(exits, rowShare, _ => uniform), observed));
-        return new HeldOut(insats.SourceId, insats.Id, insats.Kind, exits.Record.Measure, n, names, observed, methods, starts, startsForecast, stay, stayForecast);
+        methods.Add(Baseline("uniform", CellShares(exits, rowShare, _ => uniform)));
+        return new HeldOut(insats.SourceId, insats.Id, insats.Kind, exits.Record.Measure, n + exits.Censored, names, observed, methods,
+            starts, startsForecast, stay, stayForecast, exits.Censored, basis);
     }
 
-    /// <summary>
-    /// The recorded categories merged to the finest partition both the source and the outcome classes can tell
-    /// apart: within a row, categories whose classes overlap become one (Annat, Praktik and Verksam are all
-    /// "ovrigt"; "Ekonomiskt bistånd" overlaps "A-kassa"), so every forecast share is counted once.
-    /// </summary>
-    public static InsatsExits Partition(InsatsExits exits)
+    /// <summary>A count-censored record scored: its probability per exit under the forecast shares (multinomial) and the shortfall.</summary>
+    private static MethodOutcome CensoredScore(string method, double[] shares, InsatsExits exits)
     {
-        var merged = new List<ExitCell>();
-        foreach (var row in exits.Cells.GroupBy(c => c.Row))
-        {
-            var cells = row.ToList();
-            var changed = true;
-            while (changed)
-            {
-                changed = false;
-                for (var i = 0; i < cells.Count && !changed; i++)
-                    for (var j = i + 1; j < cells.Count && !changed; j++)
-                    {
-                        if ((cells[i].Mask & cells[j].Mask) == 0) continue;
-                        cells[i] = cells[i] with { Mask = cells[i].Mask | cells[j].Mask, Count = cells[i].Count + cells[j].Count, Name = $"{cells[i].Name} + {cells[j].Name}" };
-                        cells.RemoveAt(j);
-                        changed = true;
-                    }
-            }
-            merged.AddRange(cells);
-        }
-        return exits with { Cells = merged };
+        var x = exits.Cells.Select(c => c.Count).ToArray();
+        var n = x.Sum() + exits.Censored;
+        var floored = shares.Select(p => Math.Max(1e-4, p)).ToArray();
+        var log = CensoredCounts.LogLikelihood(x, exits.Censored, floored.Select(p => CensoredCounts.Fixed * p).ToArray()) / n;
+        var shortfall = x.Select((xi, i) => Math.Max(0, xi / n - shares[i])).Sum();
+        return new MethodOutcome(method, null, null, null, null, shares, shortfall, log);
     }
 
     // ------------------------------------------------------------------ starts
 
     /// <summary>
-    /// Starts over the period from Little's law: people enrolled at a time (places × share used, or FTE ×
-    /// participants per FTE) × months / realised stay, each drawn from the kind's predictive, then Poisson.
+    /// Starts over the period, from what a förbund knows before it starts, the best basis first: places × share
+    /// used, or FTE × participants per FTE (people enrolled at a time) × (months / realised stay + 1) by Little's
+    /// law; else, with only a period, starts per month × months. Each factor drawn from the kind's predictive,
+    /// then Poisson. The basis is reported next to the interval.
     /// </summary>
-    private static (double? Recorded, (double, double, double)? Forecast) StartsForecast(EvidenceInsats insats, LearnedModel model, System.Random rng, int draws)
+    private static (double? Recorded, (double, double, double)? Forecast, string? Basis) StartsForecast(EvidenceInsats insats, LearnedModel model, System.Random rng, int draws)
     {
-        if (insats.PeriodMonths is not { } months || (insats.Places is null && insats.TotalFte is null)) return (insats.Starts, null);
+        if (insats.PeriodMonths is not { } months) return (insats.Starts, null, null);
         var stay = model.Stay.Predictive(insats.Kind);
-        var load = insats.Places is { } p ? (Prior: model.PlacesUsed.Predictive(insats.Kind), Scale: p) : (Prior: model.Caseload.Predictive(insats.Kind), Scale: insats.TotalFte!.Value);
         var values = new double[draws];
-        for (var d = 0; d < draws; d++)
+        string basis;
+        if (insats.Places is not null || insats.TotalFte is not null)
         {
-            var occupancy = load.Scale * load.Prior.Median * Math.Exp(load.Prior.Sigma * Normal.Sample(rng, 0, 1));
-            var t = stay.Median * Math.Exp(stay.Sigma * Normal.Sample(rng, 0, 1));
-            var mean = occupancy * (months / Math.Max(1, t) + 1);   // those enrolled at the end also started
-            values[d] = Poisson.Sample(rng, Math.Max(1e-9, mean));
+            var load = insats.Places is { } p ? (Prior: model.PlacesUsed.Predictive(insats.Kind), Scale: p) : (Prior: model.Caseload.Predictive(insats.Kind), Scale: insats.TotalFte!.Value);
+            basis = insats.Places is not null ? "places" : "staffing";
+            for (var d = 0; d < draws; d++)
+            {
+                var occupancy = load.Scale * load.Prior.Median * Math.Exp(load.Prior.Sigma * Normal.Sample(rng, 0, 1));
+                var t = stay.Median * Math.Exp(stay.Sigma * Normal.Sample(rng, 0, 1));
+                var mean = occupancy * (months / Math.Max(1, t) + 1);   // those enrolled at the end also started
+                values[d] = Poisson.Sample(rng, Math.Max(1e-9, mean));
+            }
+        }
+        else
+        {
+            var rate = model.StartsPerMonth.Predictive(insats.Kind);
+            basis = "period";
+            for (var d = 0; d < draws; d++)
+                values[d] = Poisson.Sample(rng, Math.Max(1e-9, months * rate.Median * Math.Exp(rate.Sigma * Normal.Sample(rng, 0, 1))));
         }
         var (lo, hi) = Interval(values);
-        return (insats.Starts, (lo, values.Average(), hi));
+        return (insats.Starts, (lo, values.Average(), hi), basis);
     }
 
     // ------------------------------------------------------------------ cells and baselines
@@ -205,25 +236,41 @@ public static class LibraryBacktest
         return t > 0 ? p.Select(x => x / t).ToArray() : p;
     }
 
-    private static double[] Mix(double lambda, double[] start, double[] theta) => theta.Select((x, c) => lambda * start[c] + (1 - lambda) * x).ToArray();
-
-    /// <summary>Recorded exits of insatser summed by class; grouped categories split in proportion to the single-class totals.</summary>
+    /// <summary>
+    /// The pooled exits of insatser: the class shares of one multinomial shared by all of them, fitted by
+    /// maximum likelihood to what each recorded — grouped categories and count-censored rests included
+    /// (expectation–maximisation: a censored record's true counts given its lower bounds, a grouped count split in
+    /// proportion to the current shares). With complete single-class records only this is their summed shares.
+    /// </summary>
     public static double[]? PooledClasses(IReadOnlyList<InsatsExits> exits)
     {
-        if (exits.Count == 0) return null;
-        var single = new double[OutcomeClasses.Count];
-        foreach (var cell in exits.SelectMany(e => e.Cells))
-            if (OutcomeClasses.Members(cell.Mask).ToList() is [var only]) single[only] += cell.Count;
-        var total = (double[])single.Clone();
-        foreach (var cell in exits.SelectMany(e => e.Cells))
+        var used = exits.Where(e => e.Known > 0).ToList();
+        if (used.Count == 0) return null;
+        var k = OutcomeClasses.Count;
+        var p = HierarchicalDirichlet.Uniform(k);
+        for (var iteration = 0; iteration < 300; iteration++)
         {
-            var members = OutcomeClasses.Members(cell.Mask).ToList();
-            if (members.Count < 2) continue;
-            var w = members.Sum(c => single[c]);
-            foreach (var c in members) total[c] += cell.Count * (w > 0 ? single[c] / w : 1.0 / members.Count);
+            var total = new double[k];
+            foreach (var e in used)
+            {
+                var x = e.Cells.Select(c => c.Count).ToArray();
+                if (e.Censored > 0)
+                    x = CensoredCounts.Expected(x, e.Censored, e.Cells.Select(c => CensoredCounts.Fixed * Math.Max(1e-6, OutcomeClasses.Members(c.Mask).Sum(cl => p[cl]))).ToArray());
+                for (var i = 0; i < x.Length; i++)
+                {
+                    var members = OutcomeClasses.Members(e.Cells[i].Mask).ToList();
+                    var w = members.Sum(cl => p[cl]);
+                    foreach (var cl in members) total[cl] += x[i] * (w > 0 ? p[cl] / w : 1.0 / members.Count);
+                }
+            }
+            var t = total.Sum();
+            if (t <= 0) return null;
+            var next = total.Select(v => v / t).ToArray();
+            var moved = next.Zip(p).Sum(q => Math.Abs(q.First - q.Second));
+            p = next;
+            if (moved < 1e-7) break;
         }
-        var t = total.Sum();
-        return t > 0 ? total.Select(x => x / t).ToArray() : null;
+        return p;
     }
 
     /// <summary>A stated goal as class shares: its share over the goal's classes, the rest over the others, each in proportion to the pooled exits.</summary>

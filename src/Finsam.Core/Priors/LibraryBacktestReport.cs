@@ -62,11 +62,25 @@ public static class LibraryBacktestReport
             L($"| {LibraryBacktest.MethodNames[m]} | {rows.Count} | {F3(rows.Average(r => r.Methods[m].Tvd!.Value))} | {F2(rows.Average(r => r.Methods[m].LogScore!.Value))} | {inside}/{intervals} ({Pct(intervals > 0 ? inside / (double)intervals : double.NaN)}) |");
         }
         L();
+        var censored = result.CensoredScored.ToList();
+        L($"**Count-censored records** ({censored.Count}: a source placed only some of those who ended, e.g. \"52 % went to work or studies\", the rest `Okänt`; each named count is a lower bound). Shortfall: Σ max(0, recorded share − forecast share), the TVD to the nearest distribution the record allows (lower is better); log probability per exit of the record under the forecast shares (higher is better).");
+        L();
+        L("| Method | Cases | Mean shortfall | Mean log probability |");
+        L("|---|---:|---:|---:|");
+        for (var m = 0; m < LibraryBacktest.MethodNames.Length; m++)
+        {
+            var rows = censored.Where(r => r.Methods[m].Shortfall is not null).ToList();
+            L(rows.Count == 0 ? $"| {LibraryBacktest.MethodNames[m]} | 0 | n/a | n/a |"
+                : $"| {LibraryBacktest.MethodNames[m]} | {rows.Count} | {F3(rows.Average(r => r.Methods[m].Shortfall!.Value))} | {F2(rows.Average(r => r.Methods[m].CensoredLogScore!.Value))} |");
+        }
+        L();
         L("**Bars**");
         L();
         L($"- Mean TVD: Finsam {F3(bars.FinsamTvd)}, best baseline ({bars.BestBaseline}) {F3(bars.BestBaselineTvd)}: Finsam better by {F3(bars.Gain)} (bar ≥ 0.050): **{(bars.TvdMet ? "met" : "not met")}**.");
         L($"- 90 % intervals hold {bars.Inside} of {bars.Intervals} recorded shares ({Pct(bars.Coverage)}; bar 85–95 %): **{(bars.CoverageMet ? "met" : "not met")}**.");
-        L($"- Recorded starts inside the 90 % interval: {bars.StartsInside} of {bars.StartsForecast} insatser with places or staffing and a period ({Pct(bars.StartsShare)}; bar ≥ 80 %): **{(bars.StartsForecast == 0 ? "cannot be measured" : bars.StartsMet ? "met" : "not met")}**.");
+        var bases = string.Join(", ", result.Rows.Where(r => r.StartsInside is not null).GroupBy(r => r.StartsBasis ?? "?").OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}: {g.Count(r => r.StartsInside == true)} of {g.Count()}"));
+        L($"- Recorded starts inside the 90 % interval: {bars.StartsInside} of {bars.StartsForecast} insatser with recorded starts and a period ({Pct(bars.StartsShare)}; bar ≥ 80 %): **{(bars.StartsForecast == 0 ? "cannot be measured" : bars.StartsMet ? "met" : "not met")}**. By what the forecast rests on: {(bases.Length == 0 ? "none" : bases)} (places or staffing: Little's law; period: starts per month of the kind).");
         L($"- Recorded realised stay inside the 90 % interval: {bars.StayInside} of {bars.StayForecast}.");
         L();
         foreach (var source in result.Rows.GroupBy(r => r.Source))
@@ -77,16 +91,19 @@ public static class LibraryBacktestReport
             L($"|---|---|---|{string.Concat(LibraryBacktest.MethodNames.Select(_ => "---:|"))}---:|---|---|");
             foreach (var r in source)
             {
-                var tvds = r.Methods.Count == 0 ? LibraryBacktest.MethodNames.Select(_ => "—") : r.Methods.Select(m => m.Tvd is { } t ? F3(t) : "n/a");
+                var tvds = r.Methods.Count == 0 ? LibraryBacktest.MethodNames.Select(_ => "—")
+                    : r.Methods.Select(m => m.Tvd is { } t ? F3(t) : m.Shortfall is { } sh ? "≥" + F3(sh) : "n/a");
                 var cov = r.Methods.Count > 0 && r.Finsam is { Inside: { } i, Intervals: { } n } ? $"{i}/{n}" : "—";
-                var record = r.Observed is null ? (r.Record is null ? "none" : $"{r.Record} (one category: not scored)") : $"{r.Record} ({N0(r.Exits)}, {r.Categories.Count} categories)";
-                var starts = r.StartsForecast is { } sf ? $"{N0(r.Starts)} / {N0(sf.Mean)} ({N0(sf.Low)}–{N0(sf.High)}){(r.StartsInside == true ? "" : r.Starts is null ? "" : " ✗")}" : $"{N0(r.Starts)} / n/a";
+                var record = r.Observed is null ? (r.Record is null ? "none" : $"{r.Record} (not scored)")
+                    : r.Censored ? $"{r.Record} (censored: {N0(r.Exits - r.Unplaced)} of {N0(r.Exits)} placed, {r.Categories.Count} categories)"
+                    : $"{r.Record} ({N0(r.Exits)}, {r.Categories.Count} categories)";
+                var starts = r.StartsForecast is { } sf ? $"{N0(r.Starts)} / {N0(sf.Mean)} ({N0(sf.Low)}–{N0(sf.High)}; {r.StartsBasis}){(r.StartsInside == true ? "" : r.Starts is null ? "" : " ✗")}" : $"{N0(r.Starts)} / n/a";
                 var stay = r.StayForecast is { } st ? $"{N1(r.Stay)} / {N1(st.Median)} ({N1(st.Low)}–{N1(st.High)}){(r.StayInside == false ? " ✗" : "")}" : $"{N1(r.Stay)} / n/a";
                 L($"| {r.Insats} | {r.Kind} | {record} | {string.Join(" | ", tvds)} | {cov} | {starts} | {stay} |");
             }
             L();
         }
-        L("TVD per method in the middle columns; ✗ marks a recorded value outside the interval.");
+        L("TVD per method in the middle columns (≥ x: the shortfall of a count-censored record); ✗ marks a recorded value outside the interval.");
         return sb.ToString();
     }
 

@@ -22,6 +22,7 @@ public sealed record PriorsFile(string FileName, IReadOnlyDictionary<string, Kin
     internal static PriorsFile? Read(string fileName, string text, DiagnosticBag bag)
     {
         var r = new YamlReader(fileName, bag);
+        if (!ScenarioYamlParser.Guard(r, text, "a priors file")) return null;
         YamlMappingNode? root;
         try
         {

@@ -27,12 +27,13 @@ public static class PriorsWriter
         L($"class_occupation: {{ {string.Join(", ", OutcomeClasses.All.Select(c => $"{c}: {OutcomeClasses.Representative[c]}"))} }}");
         L("pooling:");
         var e = model.Exits;
-        L($"  exits: {{ insatser: {e.Insatser}, iterations: {e.Iterations}, insats_concentration: {N(e.Theta.UnitConcentration)}, kind_concentration: {N(e.Theta.GroupConcentration)}{Boundary(e.Theta)} }}");
-        L($"  keep_start: {{ insats_concentration: {N(e.Keep.UnitConcentration)}, kind_concentration: {N(e.Keep.GroupConcentration)}{Boundary(e.Keep)} }}");
+        L($"  exits: {{ insatser: {e.Insatser}, iterations: {e.Iterations}, insats_concentration: {N(e.Theta.UnitConcentration)}, kind_concentration: {N(e.Theta.GroupConcentration)}, complete_distributions: {e.Complete}, {(e.SpreadUnknown ? $"chosen_by: {Q($"fewer than {ExitPriorFitter.MinimumComplete} complete distributions: the spread between insatser is unknown, set wide")}, unknown: true" : $"chosen_by: {Q($"leave-one-source-out likelihood over {e.Candidates} grid points")}, leave_one_source_out_log_likelihood: {N(e.LeaveOneOutLogLikelihood)}")}{Boundary(e.Theta)} }}");
+        L($"  keep_start: {{ kind_concentration: {N(e.Keep.GroupConcentration)}{Boundary(e.Keep)} }}");
         L($"  dropout: {{ insatser: {model.DropoutInsatser}, insats_concentration: {N(model.Dropout.UnitConcentration)}, kind_concentration: {N(model.Dropout.GroupConcentration)}{Boundary(model.Dropout)} }}");
         L($"  stay: {Spread(model.Stay)}");
         L($"  participants_per_fte: {Spread(model.Caseload)}");
         L($"  places_used: {Spread(model.PlacesUsed)}");
+        L($"  starts_per_month: {Spread(model.StartsPerMonth)}");
         L("kinds:");
         foreach (var kind in model.Kinds.Append(DefaultKind))
         {
@@ -62,6 +63,7 @@ public static class PriorsWriter
             L($"    stay_months: {LogNormal(model.Stay.Predictive(k))}");
             L($"    participants_per_fte: {LogNormal(model.Caseload.Predictive(k))}");
             L($"    places_used: {LogNormal(model.PlacesUsed.Predictive(k))}");
+            L($"    starts_per_month: {LogNormal(model.StartsPerMonth.Predictive(k))}   # when only the period is known");
         }
         if (model.Roles.Count > 0)
         {

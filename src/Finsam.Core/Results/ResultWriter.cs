@@ -21,17 +21,37 @@ public static class ResultWriter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>The whole summary, per-replicate figures included: what a cluster stores under a run id and sends to clients.</summary>
     public static string ToJson(RunSummary summary) => JsonSerializer.Serialize(summary, Json) + "\n";
 
-    public static RunSummary FromJson(string json) =>
-        JsonSerializer.Deserialize<RunSummary>(json, Json) ?? throw new InvalidDataException("result.json is empty");
+    /// <summary>
+    /// result.json as written to a result folder: the summary without the per-replicate figures, so its size
+    /// does not grow with the replicate count. Those rows are in replicates.csv, replicates_parties.csv and
+    /// economics_replicates.csv next to it.
+    /// </summary>
+    public static string FileJson(RunSummary summary) => ToJson(summary with
+    {
+        Replicates = null!,   // left out (null is not written)
+        Economics = summary.Economics is { } e ? e with { Replicates = null! } : null,
+    });
+
+    /// <summary>Reads either form; a result.json file's missing per-replicate figures read as none.</summary>
+    public static RunSummary FromJson(string json)
+    {
+        var s = JsonSerializer.Deserialize<RunSummary>(json, Json) ?? throw new InvalidDataException("result.json is empty");
+        return s with
+        {
+            Replicates = s.Replicates ?? [],
+            Economics = s.Economics is { Replicates: null } e ? e with { Replicates = [] } : s.Economics,
+        };
+    }
 
     /// <summary>The files of a result folder, by name.</summary>
     public static IReadOnlyDictionary<string, string> Files(RunSummary s)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["result.json"] = ToJson(s),
+            ["result.json"] = FileJson(s),
             ["headline.csv"] = Csv(["figure", "label", "unit", "mean", "p5", "p50", "p95"],
                 s.Headline.Select(f => Row(f.Key, f.Label, f.Unit, f.Value))),
             ["income_at_horizon.csv"] = Csv(["income_state", "payer", "mean", "p5", "p50", "p95", "counterfactual_mean", "counterfactual_p5", "counterfactual_p50", "counterfactual_p95"],

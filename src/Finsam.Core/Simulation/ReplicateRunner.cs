@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Finsam.Core.Diagnostics;
 using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
@@ -37,8 +38,16 @@ public interface IReplicateRunner : IAsyncDisposable
         // Each replicate is folded into the summary as it arrives; only its summary row is kept.
         using var builder = new SummaryBuilder(scenario, new ScenarioIndex(scenario));
         await foreach (var r in RunAsync(scenario, ct))
-            if (builder.Add(r)) progress?.Report(builder.Count);
-        return new RunOutcome(builder.Build());
+        {
+            var t = Timings.Start();
+            var added = builder.Add(r);
+            Timings.Add("summary row", t);
+            if (added) progress?.Report(builder.Count);
+        }
+        var built = Timings.Start();
+        var summary = builder.Build();
+        Timings.Add("summary build", built);
+        return new RunOutcome(summary);
     }
 }
 
@@ -91,7 +100,13 @@ public class LocalReplicateRunner(int maxParallelism = 0, int shards = 1) : IRep
             {
                 await Parallel.ForAsync(0, scenario.Replicates,
                     new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = stop.Token },
-                    async (r, token) => await channel.Writer.WriteAsync(await Simulator.RunReplicateAsync(ix, r, shards, parallelShards: false, token), token));
+                    async (r, token) =>
+                    {
+                        var t = Timings.Start();
+                        var result = await Simulator.RunReplicateAsync(ix, r, shards, parallelShards: false, token);
+                        Timings.Add("replicate simulated", t);
+                        await channel.Writer.WriteAsync(result, token);
+                    });
                 channel.Writer.Complete();
             }
             catch (Exception e)

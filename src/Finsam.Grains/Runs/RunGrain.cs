@@ -1,3 +1,4 @@
+using Finsam.Core.Diagnostics;
 using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Simulation;
@@ -46,6 +47,12 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("Status")] Task<RunStatus> GetStatusAsync();
     /// <summary>The result.json text once completed, else null.</summary>
     [Alias("Result")] Task<string?> GetResultJsonAsync();
+    /// <summary>
+    /// The completed summary by reference, when this activation built it and its silo keeps nothing
+    /// (<see cref="RunPersistence.SingleProcess"/>, the embedded silo, whose client shares the process);
+    /// else null, and the caller reads <see cref="GetResultJsonAsync"/>.
+    /// </summary>
+    [Alias("Summary")] Task<Orleans.Concurrency.Immutable<RunSummary>?> GetSummaryAsync();
     [Alias("Cancel")] Task<RunStatus> CancelAsync();
 }
 
@@ -70,6 +77,7 @@ public sealed class RunGrainState
 public sealed class RunGrain(
     [PersistentState("run", "runs")] IPersistentState<RunGrainState> state,
     IHostApplicationLifetime lifetime,
+    RunPersistence persistence,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
     /// <summary>How long a replicate is retried while the cluster gets over a lost silo.</summary>
@@ -80,6 +88,7 @@ public sealed class RunGrain(
     private bool _deactivating;
     private System.Diagnostics.Stopwatch? _clock;
     private HashSet<int>? _done;   // while driving: the replicates finished, ahead of the stored list
+    private RunSummary? _summary;   // single process: the result, turned into JSON only when asked for
     // One write at a time: two overlapping writes carry the same ETag, and the second fails as a conflict.
     private readonly SemaphoreSlim _writes = new(1, 1);
 
@@ -98,12 +107,18 @@ public sealed class RunGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // The next activation resumes from the stored state; this one must stop writing it.
         _deactivating = true;
         _cancel?.Cancel();
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        // An idle run on a live single-process silo (finsam serve) keeps its result for later asks; a
+        // silo that is stopping takes its in-memory storage with it, so nothing is written then.
+        if (_summary is not null && S.ResultJson is null && !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            S.ResultJson = ResultWriter.ToJson(_summary);
+            await state.WriteStateAsync(cancellationToken);
+        }
     }
 
     public async Task<RunStatus> StartAsync(RunRequest request)
@@ -161,7 +176,15 @@ public sealed class RunGrain(
 
     public Task<RunStatus> GetStatusAsync() => Task.FromResult(Status());
 
-    public Task<string?> GetResultJsonAsync() => Task.FromResult(S.State == RunState.Completed ? S.ResultJson : null);
+    public Task<string?> GetResultJsonAsync()
+    {
+        if (S.State != RunState.Completed) return Task.FromResult<string?>(null);
+        if (S.ResultJson is null && _summary is not null) S.ResultJson = ResultWriter.ToJson(_summary);
+        return Task.FromResult(S.ResultJson);
+    }
+
+    public Task<Orleans.Concurrency.Immutable<RunSummary>?> GetSummaryAsync() =>
+        Task.FromResult<Orleans.Concurrency.Immutable<RunSummary>?>(S.State == RunState.Completed && _summary is not null ? new Orleans.Concurrency.Immutable<RunSummary>(_summary) : null);
 
     public async Task<RunStatus> CancelAsync()
     {
@@ -211,7 +234,10 @@ public sealed class RunGrain(
             async Task One(int r, SiloAddress silo)
             {
                 var spec = new ReplicateSpec(RunId, blob, r, S.Shards, activity?.Id);
-                summaryBuilder.Add(await RunReplicateAsync(spec, silo, loads, ct));
+                var result = await RunReplicateAsync(spec, silo, loads, ct);
+                var t = Timings.Start();
+                summaryBuilder.Add(result);
+                Timings.Add("summary row", t);
                 done.Add(r);
                 if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver && _writes.CurrentCount > 0)
                 {
@@ -245,8 +271,20 @@ public sealed class RunGrain(
             }
             ct.ThrowIfCancellationRequested();
 
-            var summary = summaryBuilder.Build();
-            S.ResultJson = ResultWriter.ToJson(summary);
+            var built = Timings.Start();
+            // Off the grain's turn: summarising 100 000 replicates takes minutes, and status calls must be answered meanwhile.
+            var summary = await Task.Run(summaryBuilder.Build, CancellationToken.None);
+            Timings.Add("summary build", built);
+            if (persistence.KeepReplicateResults)
+            {
+                var json = Timings.Start();
+                S.ResultJson = ResultWriter.ToJson(summary);
+                Timings.Add("result to JSON (run grain)", json);
+            }
+            else
+            {
+                _summary = summary;   // handed to the client in this process by reference; JSON only if asked for
+            }
             S.State = RunState.Completed;
             S.Seconds += _clock.Elapsed.TotalSeconds;
             _clock = null;
@@ -279,7 +317,12 @@ public sealed class RunGrain(
         {
             FinsamInstruments.RunsActive.Add(-1);
         }
-        if (S.State == RunState.Completed && !HandingOver) await ForgetReplicatesAsync();
+        if (S.State == RunState.Completed && !HandingOver && persistence.KeepReplicateResults)
+        {
+            var forget = Timings.Start();
+            await ForgetReplicatesAsync();
+            Timings.Add("replicate results dropped", forget);
+        }
     }
 
     /// <summary>
@@ -397,8 +440,10 @@ public sealed class RunGrain(
             {
                 try
                 {
-                    var result = await ReplicateSpreadPlacement.On(silo,
-                        () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct));
+                    // Stored by index on a cluster; streamed from the silo's worker when nothing outlives the process.
+                    var result = persistence.KeepReplicateResults
+                        ? await ReplicateSpreadPlacement.On(silo, () => GrainFactory.GetGrain<IReplicateGrain>(Key(spec.Replicate)).RunAsync(spec, ct))
+                        : await ReplicateSpreadPlacement.On(silo, () => GrainFactory.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()).RunOneAsync(spec, ct));
                     return result.Value;
                 }
                 catch (Exception e) when (IsClusterFailure(e, ct) && DateTime.UtcNow - (firstFailure ??= DateTime.UtcNow) < RetryFor)

@@ -76,6 +76,11 @@ public static class RunIds
 {
     public const int MaxLength = 100;
 
+    /// <summary>What a valid run id is, for error messages.</summary>
+    public const string Rule = "1–100 letters, digits, '-', '_' or '.', and no personal identity number";
+
+    // A run id is stored and shown everywhere: one shaped like a personnummer would carry it into the database and logs.
     public static bool IsValid(string id) =>
-        id.Length is > 0 and <= MaxLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        id.Length is > 0 and <= MaxLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+        && Core.Loading.PersonnummerGuard.Scan(id).Count == 0;
 }

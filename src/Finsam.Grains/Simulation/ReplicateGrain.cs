@@ -36,11 +36,7 @@ public sealed class ReplicateGrain(
     {
         if (state.State.Result is { } done) return ReplicateResultCodec.Decode(done).AsImmutable();
 
-        ActivityContext.TryParse(spec.TraceParent, null, out var parent);
-        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicate", ActivityKind.Internal, parent);
-        activity?.SetTag("finsam.run", spec.RunId);
-        activity?.SetTag("finsam.replicate", spec.Replicate);
-        activity?.SetTag("finsam.silo", RuntimeIdentity);
+        using var activity = ReplicateWork.StartActivity(spec, RuntimeIdentity);
         ReplicateResult result;
         try
         {
@@ -53,20 +49,12 @@ public sealed class ReplicateGrain(
             throw new OperationCanceledException($"replicate {spec.Replicate} stopped: its silo is shutting down", e);
         }
         // Stored outside the slot: the next replicate computes while this one is written.
+        var stored = Finsam.Core.Diagnostics.Timings.Start();
         state.State.Result = ReplicateResultCodec.Encode(result);
         await state.WriteStateAsync(ct);
-        FinsamInstruments.ReplicatesCompleted.Add(1);
-        FinsamInstruments.ParticipantMonths.Add(result.ParticipantMonths);
-        RecordQueues(scenarios.Index(spec.Scenario), result);
-        activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
+        Finsam.Core.Diagnostics.Timings.Add("replicate result stored", stored);
+        ReplicateWork.Record(scenarios, spec, result, activity);
         return result.AsImmutable();
-    }
-
-    // The replicate runs whole here, so its insatser's queues are reported once, as they stand at the horizon's end.
-    private static void RecordQueues(ScenarioIndex ix, ReplicateResult result)
-    {
-        var queue = result.PerInsats(result.Queue).Month(result.Months - 1);
-        for (var i = 0; i < ix.Individual.Length; i++) FinsamInstruments.RecordQueueLength(ix.Individual[i].Id, queue[i]);
     }
 
     public async Task ForgetAsync()
@@ -79,13 +67,39 @@ public sealed class ReplicateGrain(
 /// <summary>Runs one replicate of a scenario with the in-process engine, off the grain scheduler.</summary>
 internal static class ReplicateWork
 {
+    /// <summary>The replicate's span, joined to its run's trace and tagged with the silo.</summary>
+    public static Activity? StartActivity(ReplicateSpec spec, string silo)
+    {
+        ActivityContext.TryParse(spec.TraceParent, null, out var parent);
+        var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicate", ActivityKind.Internal, parent);
+        activity?.SetTag("finsam.run", spec.RunId);
+        activity?.SetTag("finsam.replicate", spec.Replicate);
+        activity?.SetTag("finsam.silo", silo);
+        return activity;
+    }
+
+    /// <summary>Counts a finished replicate in the silo's metrics.</summary>
+    public static void Record(SiloScenarios scenarios, ReplicateSpec spec, ReplicateResult result, Activity? activity)
+    {
+        FinsamInstruments.ReplicatesCompleted.Add(1);
+        FinsamInstruments.ParticipantMonths.Add(result.ParticipantMonths);
+        // The replicate runs whole on one silo, so its insatser's queues are reported once, as they stand at the horizon's end.
+        var ix = scenarios.Index(spec.Scenario);
+        var queue = result.PerInsats(result.Queue).Month(result.Months - 1);
+        for (var i = 0; i < ix.Individual.Length; i++) FinsamInstruments.RecordQueueLength(ix.Individual[i].Id, queue[i]);
+        activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
+    }
+
     public static Task<ReplicateResult> RunAsync(SiloScenarios scenarios, ScenarioBlob scenario, int replicate, int shards, CancellationToken ct)
     {
         // A national replicate computes for seconds: not on the activation's turn.
-        return Task.Run(() =>
+        return Task.Run(async () =>
         {
+            var t = Finsam.Core.Diagnostics.Timings.Start();
             var ix = scenarios.Index(scenario);
-            return Simulator.RunReplicateAsync(ix, replicate, Math.Max(1, shards), parallelShards: shards > 1, ct);
+            var result = await Simulator.RunReplicateAsync(ix, replicate, Math.Max(1, shards), parallelShards: shards > 1, ct);
+            Finsam.Core.Diagnostics.Timings.Add("replicate simulated", t);
+            return result;
         }, ct);
     }
 }

@@ -14,6 +14,12 @@ public interface IReplicateWorkerGrain : IGrainWithStringKey
     /// <summary>Runs the given replicates of the scenario; answers in the order asked.</summary>
     [Alias("Run")] Task<Immutable<ReplicateResult[]>> RunAsync(ScenarioBlob scenario, int[] replicates, CancellationToken ct = default);
 
+    /// <summary>
+    /// One replicate of a run whose results are not stored (<see cref="Runs.RunPersistence.SingleProcess"/>):
+    /// computed in one of the silo's slots and handed back by reference.
+    /// </summary>
+    [Alias("RunOne")] Task<Immutable<ReplicateResult>> RunOneAsync(ReplicateSpec spec, CancellationToken ct = default);
+
     /// <summary>Replicates this silo computes at once.</summary>
     [Alias("Slots")] Task<int> GetSlotsAsync();
 }
@@ -35,6 +41,16 @@ public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots
         }));
         FinsamInstruments.ReplicatesCompleted.Add(results.Length);
         return results.AsImmutable();
+    }
+
+    public async Task<Immutable<ReplicateResult>> RunOneAsync(ReplicateSpec spec, CancellationToken ct = default)
+    {
+        using var activity = ReplicateWork.StartActivity(spec, RuntimeIdentity);
+        ReplicateResult result;
+        using (await slots.EnterAsync(ct))
+            result = await ReplicateWork.RunAsync(scenarios, spec.Scenario, spec.Replicate, spec.ShardCount, ct);
+        ReplicateWork.Record(scenarios, spec, result, activity);
+        return result.AsImmutable();
     }
 
     public Task<int> GetSlotsAsync() => Task.FromResult(slots.Count);

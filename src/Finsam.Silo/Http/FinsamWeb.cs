@@ -100,7 +100,7 @@ public static class FinsamWeb
                 if (error is not null) return error;
                 try
                 {
-                    return Results.Ok(ScenarioLibrary.Describe(source!.FileName, ScenarioLoader.Load(source)));
+                    return Results.Ok(ScenarioLibrary.Describe(source!.FileName, LoadChecked(source, null)));
                 }
                 catch (ScenarioException e)
                 {
@@ -183,7 +183,7 @@ public static class FinsamWeb
         string? scenario, string? variant, int? replicates, ulong? seed, string? runId)
     {
         if (runId is not null && !RunIds.IsValid(runId))
-            return BadRequest($"runId must be 1–{RunIds.MaxLength} letters, digits, '-', '_' or '.'");
+            return BadRequest($"runId must be {RunIds.Rule}");
         var (source, error) = await ReadScenarioAsync(request, library, options, scenario);
         if (error is not null) return error;
         if (replicates is { } n && (n < 1 || n > options.MaxReplicates))
@@ -191,7 +191,7 @@ public static class FinsamWeb
         var runOptions = new RunOptions { Replicates = replicates, Seed = seed };
         try
         {
-            var loaded = ScenarioLoader.Load(source!, variant);
+            var loaded = LoadChecked(source!, variant);
             if (OverBudget(loaded, replicates, options) is { } refused) return refused;
         }
         catch (ScenarioException e)
@@ -223,8 +223,9 @@ public static class FinsamWeb
             if (value is not null && !Core.Scenarios.YearMonth.TryParse(value, out _)) return BadRequest($"{name} must be a month like 2016-01");
         try
         {
-            var loaded = ScenarioLoader.Load(source!, variant);
+            var loaded = LoadChecked(source!, variant);
             if (OverBudget(loaded, replicates ?? 100, options) is { } refused) return refused;
+            if (WorkBudget.CheckRuns(loaded, replicates ?? 100, Core.Analysis.Throughput.MostRuns(loaded, maxWait is not null), "throughput") is { } over) return BadRequest(over);
             if (Window(loaded, from, to) is { } badWindow) return BadRequest(badWindow);
             if (!loaded.Insatser.Any(i => i.Id == insats && i.Kind == Core.Scenarios.InsatsKind.Individual))
                 return BadRequest($"no individual insats '{insats}'; the scenario has: {string.Join(", ", loaded.Insatser.Where(i => i.Kind == Core.Scenarios.InsatsKind.Individual).Select(i => i.Id))}");
@@ -296,6 +297,18 @@ public static class FinsamWeb
         if (first.Index > last.Index) return $"from ({first}) is after to ({last})";
         if (first.Index < s.Start.Index || last.Index > s.End.Index) return $"the window {first}…{last} is not inside the scenario's horizon {s.Start}…{s.End}";
         return null;
+    }
+
+    /// <summary>
+    /// The scenario checked as <c>finsam validate</c> and <c>finsam run</c> check it — every variant too, so a broken
+    /// variant is refused, not run around — then loaded with the chosen variant.
+    /// </summary>
+    /// <exception cref="ScenarioException">Every problem found.</exception>
+    private static Core.Scenarios.Scenario LoadChecked(ScenarioSource source, string? variant)
+    {
+        var problems = ScenarioLoader.Validate(source);
+        if (problems.Count > 0) throw new ScenarioException(problems);
+        return ScenarioLoader.Load(source, variant);
     }
 
     private static IResult Invalid(ScenarioException e) =>

@@ -112,7 +112,9 @@ public static class WhatIfEndpoints
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["levers"] = ["nothing differs from the plan: change at least one lever"] },
                     title: "nothing to compare");
             changed = source with { Overlay = WhatIfYaml.Overlay(source.FileName, $"what-if on the web page against {file}", edits) };
-            ScenarioLoader.Load(changed);
+            var changedLoaded = ScenarioLoader.Load(changed);
+            if (WorkBudget.CheckRuns([(plan, 1), (changedLoaded, 1)], replicates ?? Math.Min(DefaultReplicates, max), "what-if") is { } over)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["replicates"] = [over] }, title: "the what-if is over the work budget; nothing was run");
         }
         catch (LeverException e)
         {
