@@ -151,10 +151,10 @@ public sealed class CalibrationTests(ITestOutputHelper output)
         var truthRun = truth.Run(replicates: 1);
         var r = truthRun.Replicates[0];
         var ix = truthRun.Index;
-        int nO = ix.Occupations.Length, arbetande = ix.OccupationIndex("Arbetande"), sjuk = ix.OccupationIndex("Sjuk");
-        var ended = Enumerable.Range(0, 36).Sum(m => r.Planned[m] + r.Dropouts[m]);
-        var exitA = Enumerable.Range(0, 36).Sum(m => r.ExitOccupation[m * nO + arbetande]);
-        var exitS = Enumerable.Range(0, 36).Sum(m => r.ExitOccupation[m * nO + sjuk]);
+        int arbetande = ix.OccupationIndex("Arbetande"), sjuk = ix.OccupationIndex("Sjuk");
+        var ended = Enumerable.Range(0, 36).Sum(m => r.PerInsats(r.Planned)[m, 0] + r.PerInsats(r.Dropouts)[m, 0]);
+        var exitA = Enumerable.Range(0, 36).Sum(m => r.ExitsByOccupation[m, 0, arbetande]);
+        var exitS = Enumerable.Range(0, 36).Sum(m => r.ExitsByOccupation[m, 0, sjuk]);
         var recorded = string.Create(CultureInfo.InvariantCulture, $$"""
             recorded:
               - { id: ended, quantity: ended, insats: a, value: {{ended}}, source: "simulated truth" }

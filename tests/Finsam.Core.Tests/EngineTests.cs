@@ -42,10 +42,10 @@ public class EngineTests
         int arbetande = run.Index.OccupationIndex("Arbetande"), sjuk = run.Index.OccupationIndex("Sjuk"), nO = run.Index.Occupations.Length;
         foreach (var r in run.Replicates)
         {
-            int Sum(int[] a, int o) => Enumerable.Range(0, 24).Sum(m => a[m * nO + o]);
-            Assert.True(Sum(r.StartOccupation, sjuk) > 50 && Sum(r.StartOccupation, arbetande) > 30);
-            Assert.Equal(Sum(r.StartOccupation, sjuk), Sum(r.ExitOccupation, arbetande));
-            Assert.Equal(Sum(r.StartOccupation, arbetande), Sum(r.ExitOccupation, sjuk));
+            int Sum(MonthCube<int> a, int o) => Enumerable.Range(0, 24).Sum(m => a[m, 0, o]);
+            Assert.True(Sum(r.StartsByOccupation, sjuk) > 50 && Sum(r.StartsByOccupation, arbetande) > 30);
+            Assert.Equal(Sum(r.StartsByOccupation, sjuk), Sum(r.ExitsByOccupation, arbetande));
+            Assert.Equal(Sum(r.StartsByOccupation, arbetande), Sum(r.ExitsByOccupation, sjuk));
         }
     }
 
@@ -81,9 +81,9 @@ public class EngineTests
         };
         var r = t.Run().Replicates[0];
         // 720 000 / (1000 × 12) = 60 places; 480 000 / 12 000 = 40 places.
-        Assert.Equal(60, r.Capacity[0 * 2 + 0]);
-        Assert.Equal(40, r.Capacity[0 * 2 + 1]);
-        Assert.Equal(720_000, Enumerable.Range(0, 12).Sum(m => r.LineSpend[m * 2 + 0]), 3);
+        Assert.Equal(60, r.PerInsats(r.Capacity)[0, 0]);
+        Assert.Equal(40, r.PerInsats(r.Capacity)[0, 1]);
+        Assert.Equal(720_000, Enumerable.Range(0, 12).Sum(m => r.PerLine[m, 0]), 3);
     }
 
     [Fact]
@@ -114,9 +114,9 @@ public class EngineTests
         var run = t.Run();
         foreach (var r in run.Replicates)
         {
-            var exits = r.ExitOccupation;  // [(month * 1 + 0) * 2 + occupation]
-            var toWork = Enumerable.Range(0, r.Months).Sum(m => exits[m * 2 + 0]);
-            var toSick = Enumerable.Range(0, r.Months).Sum(m => exits[m * 2 + 1]);
+            var exits = r.ExitsByOccupation;
+            var toWork = Enumerable.Range(0, r.Months).Sum(m => exits[m, 0, 0]);
+            var toSick = Enumerable.Range(0, r.Months).Sum(m => exits[m, 0, 1]);
             Assert.Equal(0, toWork);
             Assert.Equal(r.Planned.Sum(), toSick);
             Assert.True(toSick > 0);
@@ -142,7 +142,7 @@ public class EngineTests
         var fk = Array.IndexOf(run.Index.Payers, "FK");
         foreach (var r in run.Replicates)
         {
-            var paid = Enumerable.Range(0, 12).Sum(m => r.PayerPaid[m * run.Index.Payers.Length + fk]);
+            var paid = Enumerable.Range(0, 12).Sum(m => r.PerPayer(r.PayerPaid)[m, fk]);
             Assert.Equal(100 * 12 * 15_000.0, paid);
             Assert.Equal(100 * 12 * 15_000.0, r.PartyPaid.Sum());
             Assert.Equal(1200, r.ParticipantMonths);
@@ -182,7 +182,7 @@ public class EngineTests
             Replicates = 4,
         };
         var run = t.Run();
-        var working = run.Replicates.Average(r => r.Income[0 * 2 + 0]);
+        var working = run.Replicates.Average(r => r.PerIncome(r.Income)[0, 0]);
         Assert.InRange(working / 5000, 0.09, 0.11);
     }
 
@@ -229,13 +229,14 @@ public class EngineTests
             """;
         foreach (var r in t.Run().Replicates)
         {
-            var chained = Enumerable.Range(0, r.Months).Sum(m => r.Chained[m * 2 + 0]);
-            var plannedA = Enumerable.Range(0, r.Months).Sum(m => r.Planned[m * 2 + 0]);
-            var admittedB = Enumerable.Range(0, r.Months).Sum(m => r.Admitted[m * 2 + 1]);
+            var chainedPerMonth = r.PerInsats(r.Chained);
+            var chained = Enumerable.Range(0, r.Months).Sum(m => chainedPerMonth[m, 0]);
+            var plannedA = Enumerable.Range(0, r.Months).Sum(m => r.PerInsats(r.Planned)[m, 0]);
+            var admittedB = Enumerable.Range(0, r.Months).Sum(m => r.PerInsats(r.Admitted)[m, 1]);
             Assert.Equal(0, plannedA);
             Assert.True(chained > 0);
             // Each chained person joins b's queue the next month; b has room, so all but the last month's are admitted.
-            Assert.Equal(chained - r.Chained[(r.Months - 1) * 2 + 0], admittedB);
+            Assert.Equal(chained - chainedPerMonth[r.Months - 1, 0], admittedB);
         }
     }
 
@@ -252,8 +253,8 @@ public class EngineTests
                 effects: [ { on: a, capacity: 2 } ]
             """;
         var r = t.Run().Replicates[0];
-        Assert.Equal(10, r.Capacity[5]);
-        Assert.Equal(20, r.Capacity[6]);
+        Assert.Equal(10, r.PerInsats(r.Capacity)[5, 0]);
+        Assert.Equal(20, r.PerInsats(r.Capacity)[6, 0]);
 
         // Unfunded (a line with no money): the effect disappears.
         t.Budget = """
@@ -263,7 +264,7 @@ public class EngineTests
             """;
         t.Insatser = t.Insatser.Replace("budget_line: bas\n    cost: { per_year: 1000 }", "budget_line: tom\n    cost: { per_year: 1000 }");
         var unfunded = t.Run().Replicates[0];
-        Assert.Equal(10, unfunded.Capacity[6]);
+        Assert.Equal(10, unfunded.PerInsats(unfunded.Capacity)[6, 0]);
     }
 
     [Fact]

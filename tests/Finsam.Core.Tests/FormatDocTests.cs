@@ -29,8 +29,8 @@ public sealed class FormatDocTests
         var scenario = ScenarioLoader.Load(ScenarioSource.FromText("worked-example.yaml", WorkedExample()), variant);
         var model = new ReplicateModel(new ScenarioIndex(scenario), 0);
 
-        Assert.Equal(places2020, model.Capacity[0]);
-        Assert.Equal(places2021, model.Capacity[12]);
+        Assert.Equal(places2020, model.Capacity[0, 0]);
+        Assert.Equal(places2021, model.Capacity[12, 0]);
         if (variant is null)
         {
             var years = model.Budget.Years;

@@ -49,11 +49,11 @@ public class SocioEconomicAccountTests
         int work = ix.IncomeIndex("Arbete"), sick = ix.IncomeIndex("Sjukpenning");
         for (var m = 0; m < months; m++)
         {
-            r.Income[m * ix.Incomes.Length + work] = 1;
-            r.CounterfactualIncome[m * ix.Incomes.Length + sick] = 1;
+            r.PerIncome(r.Income)[m, work] = 1;
+            r.PerIncome(r.CounterfactualIncome)[m, sick] = 1;
         }
-        r.LineSpend[0] = spendInMonth0;
-        r.PartyContribution[0] = spendInMonth0;
+        r.PerLine[0, 0] = spendInMonth0;
+        r.PerParty(r.PartyContribution)[0, 0] = spendInMonth0;
         return r;
     }
 

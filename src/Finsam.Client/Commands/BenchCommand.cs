@@ -170,10 +170,10 @@ public static class BenchCommand
     private static double Markov(int participants, int months, bool dense)
     {
         const int states = 8;
-        var cum = new double[states * states];
+        var cum = new Finsam.Core.Results.Table<double>(states, states);   // [from, to] cumulative
         for (var s = 0; s < states; s++)
             for (var t = 0; t < states; t++)
-                cum[s * states + t] = (t + 1.0) / states * 0.1 + (t >= s ? 0.9 : 0);
+                cum[s, t] = (t + 1.0) / states * 0.1 + (t >= s ? 0.9 : 0);
         var state = new byte[participants];
         var stream = new ulong[participants];
         for (var j = 0; j < participants; j++) stream[j] = Rng.ParticipantStream(42, j);
@@ -186,9 +186,9 @@ public static class BenchCommand
                 var s = state[j];
                 var t = 0;
                 if (dense)
-                    for (var k = 0; k < states - 1; k++) t += u >= cum[s * states + k] ? 1 : 0;
+                    for (var k = 0; k < states - 1; k++) t += u >= cum[s, k] ? 1 : 0;
                 else
-                    while (t < states - 1 && u >= cum[s * states + t]) t++;
+                    while (t < states - 1 && u >= cum[s, t]) t++;
                 state[j] = (byte)t;
                 counts[t]++;
             }

@@ -68,7 +68,7 @@ public static class Throughput
         var ix = run.Index;
         var i = ix.InsatsIndex(insats);
         if (i < 0) throw new ArgumentException($"'{insats}' is not an individual insats of {run.Scenario.Name}", nameof(insats));
-        int months = ix.Months, nI = ix.Individual.Length;
+        var months = ix.Months;
         var a = from is { } f ? ix.MonthOf(f) : 0;
         var b = to is { } t ? ix.MonthOf(t) : months - 1;
         if (a < 0 || b >= months || a > b)
@@ -76,44 +76,50 @@ public static class Throughput
         var n = b - a + 1;
         var reps = run.Replicates;
 
+        // One insats's value in a month of a replicate.
+        static int At(ReplicateResult r, int[] a, int m, int i) => r.PerInsats(a)[m, i];
         Stat Avg(Func<ReplicateResult, int[]> pick) =>
-            Stat.Of(reps.Select(r => { var x = pick(r); double sum = 0; for (var m = a; m <= b; m++) sum += x[m * nI + i]; return sum / n; })) ?? Stat.Zero;
+            Stat.Of(reps.Select(r => { var x = pick(r); double sum = 0; for (var m = a; m <= b; m++) sum += At(r, x, m, i); return sum / n; })) ?? Stat.Zero;
+        int Ended(ReplicateResult r, int m) => At(r, r.Planned, m, i) + At(r, r.Dropouts, m, i);
 
         // People joining the queue in month m (referred and eligible, or chained in), from the queue's balance:
         // queue(m) = queue(m−1) − gave up − turned away + joined − admitted.
         int Joined(ReplicateResult r, int m) =>
-            r.Queue[m * nI + i] - (m == 0 ? 0 : r.Queue[(m - 1) * nI + i]) + r.GaveUp[m * nI + i] + r.Closed[m * nI + i] + r.Admitted[m * nI + i];
+            At(r, r.Queue, m, i) - (m == 0 ? 0 : At(r, r.Queue, m - 1, i)) + At(r, r.GaveUp, m, i) + At(r, r.Closed, m, i) + At(r, r.Admitted, m, i);
         long joinedTotal = 0, waitedTotal = 0;
         foreach (var r in reps)
             for (var m = a; m <= b; m++)
             {
                 var j = Joined(r, m);
                 joinedTotal += j;
-                waitedTotal += Math.Min(j, r.Queue[m * nI + i]);
+                waitedTotal += Math.Min(j, At(r, r.Queue, m, i));
             }
 
         var pooled = new long[months + 1];
         foreach (var r in reps)
-            for (var w = 0; w <= months; w++) pooled[w] += r.WaitHistogram[i * (months + 1) + w];
+        {
+            var row = r.Waits.Row(i);
+            for (var w = 0; w <= months; w++) pooled[w] += row[w];
+        }
         var admissions = pooled.Sum();
 
         var monthly = Enumerable.Range(0, months).Select(m => new ThroughputMonth(ix.CalendarMonth(m).ToString(),
-            Stat.Round(reps.Average(r => r.Capacity[m * nI + i])), Stat.Round(reps.Average(r => Joined(r, m))),
-            Stat.Round(reps.Average(r => r.Admitted[m * nI + i])),
-            Stat.Round(reps.Average(r => r.Planned[m * nI + i] + r.Dropouts[m * nI + i])),
-            Stat.Round(reps.Average(r => r.Occupancy[m * nI + i])), Stat.Round(reps.Average(r => r.Queue[m * nI + i])))).ToList();
+            Stat.Round(reps.Average(r => At(r, r.Capacity, m, i))), Stat.Round(reps.Average(r => Joined(r, m))),
+            Stat.Round(reps.Average(r => At(r, r.Admitted, m, i))),
+            Stat.Round(reps.Average(r => Ended(r, m))),
+            Stat.Round(reps.Average(r => At(r, r.Occupancy, m, i))), Stat.Round(reps.Average(r => At(r, r.Queue, m, i))))).ToList();
 
         return new ThroughputResult(insats, ix.Individual[i].Name, capacityOverride,
             ix.CalendarMonth(a).ToString(), ix.CalendarMonth(b).ToString(), n, reps.Count, run.Scenario.Seed,
             Avg(r => r.Capacity),
             Stat.Of(reps.Select(r => { double sum = 0; for (var m = a; m <= b; m++) sum += Joined(r, m); return sum / n; })) ?? Stat.Zero,
             Avg(r => r.Admitted),
-            Stat.Of(reps.Select(r => { double sum = 0; for (var m = a; m <= b; m++) sum += r.Planned[m * nI + i] + r.Dropouts[m * nI + i]; return sum / n; })) ?? Stat.Zero,
+            Stat.Of(reps.Select(r => { double sum = 0; for (var m = a; m <= b; m++) sum += Ended(r, m); return sum / n; })) ?? Stat.Zero,
             Avg(r => r.Occupancy), Avg(r => r.Queue), Avg(r => r.GaveUp),
             joinedTotal == 0 ? null : Stat.Round(waitedTotal / (double)joinedTotal),
-            Stat.Of(reps.Select(r => MeanWait(Histogram(r, i, months)) ?? double.NaN)),
-            Stat.Of(reps.Select(r => WaitQuantile(Histogram(r, i, months), 0.5) ?? double.NaN)),
-            Stat.Of(reps.Select(r => WaitQuantile(Histogram(r, i, months), 0.9) ?? double.NaN)),
+            Stat.Of(reps.Select(r => MeanWait(Histogram(r, i)) ?? double.NaN)),
+            Stat.Of(reps.Select(r => WaitQuantile(Histogram(r, i), 0.5) ?? double.NaN)),
+            Stat.Of(reps.Select(r => WaitQuantile(Histogram(r, i), 0.9) ?? double.NaN)),
             MeanWait(pooled) is { } mw ? Stat.Round(mw) : null, WaitQuantile(pooled, 0.5), WaitQuantile(pooled, 0.9),
             admissions, monthly);
     }
@@ -152,7 +158,7 @@ public static class Throughput
         var (unlimited, unlimitedRun) = await Try(Unlimited);
         var ix = unlimitedRun.Index;
         var i = ix.InsatsIndex(insats);
-        var peak = unlimitedRun.Replicates.Max(r => Enumerable.Range(0, ix.Months).Max(m => r.Occupancy[m * ix.Individual.Length + i]));
+        var peak = unlimitedRun.Replicates.Max(r => Enumerable.Range(0, ix.Months).Max(m => r.PerInsats(r.Occupancy)[m, i]));
         if (unlimited.WaitP90 is null)
             return new CapacityResult(insats, target.Name, maxP90WaitMonths, null, null, null, peak, [.. tried.Values],
                 "nobody is admitted even without a limit on places (no referrals reach the insats, or it never runs)");
@@ -173,8 +179,7 @@ public static class Throughput
     }
 
     /// <summary>Admissions by months waited (the last bucket holds waits of the whole horizon or more).</summary>
-    public static int[] Histogram(ReplicateResult r, int insats, int months) =>
-        r.WaitHistogram.AsSpan(insats * (months + 1), months + 1).ToArray();
+    public static int[] Histogram(ReplicateResult r, int insats) => r.Waits.Row(insats).ToArray();
 
     /// <summary>The smallest wait w such that at least a share q of admissions waited w months or less.</summary>
     public static double? WaitQuantile(IReadOnlyList<long> hist, double q)

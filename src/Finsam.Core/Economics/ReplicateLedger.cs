@@ -17,19 +17,19 @@ public readonly struct ReplicateLedger(ReplicateResult r)
     public int Parties => r.Parties;
     public int WorkOrStudies => r.WorkOrStudies;
 
-    public int People(int month, int state) => r.Income[month * r.Incomes + state];
-    public int CounterfactualPeople(int month, int state) => r.CounterfactualIncome[month * r.Incomes + state];
+    public int People(int month, int state) => r.PerIncome(r.Income)[month, state];
+    public int CounterfactualPeople(int month, int state) => r.PerIncome(r.CounterfactualIncome)[month, state];
 
     /// <summary>Money the förbund spent on its budget lines in a month.</summary>
     public double Spend(int month)
     {
         var total = 0.0;
-        for (var l = 0; l < r.Lines; l++) total += r.LineSpend[month * r.Lines + l];
+        foreach (var spend in r.PerLine.Month(month)) total += spend;
         return total;
     }
 
-    public double Contribution(int month, int party) => r.PartyContribution[month * r.Parties + party];
-    public double InKind(int month, int party) => r.PartyInKind[month * r.Parties + party];
+    public double Contribution(int month, int party) => r.PerParty(r.PartyContribution)[month, party];
+    public double InKind(int month, int party) => r.PerParty(r.PartyInKind)[month, party];
 }
 
 /// <summary>

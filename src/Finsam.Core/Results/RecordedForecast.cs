@@ -66,61 +66,64 @@ public sealed class RecordedForecast
     /// <summary>One replicate's forecast: a single value, or counts in <see cref="Categories"/> order.</summary>
     public double[] Of(ReplicateResult r)
     {
-        var nI = _ix.Individual.Length;
         var i = _insats;
-        double SumOver(int[] a) { var s = 0.0; for (var m = _from; m <= _to; m++) s += a[m * nI + i]; return s; }
+        double SumOver(int[] a) { var grid = r.PerInsats(a); var s = 0.0; for (var m = _from; m <= _to; m++) s += grid[m, i]; return s; }
         switch (_rec.Quantity)
         {
             case RecordedQuantity.Admitted: return [SumOver(r.Admitted)];
             case RecordedQuantity.Ended: return [SumOver(r.Planned) + SumOver(r.Dropouts)];
             case RecordedQuantity.Unplanned: return [SumOver(r.Dropouts)];
-            case RecordedQuantity.Queue: return [r.Queue[_to * nI + i]];
-            case RecordedQuantity.Occupancy: return [r.Occupancy[_to * nI + i]];
+            case RecordedQuantity.Queue: return [r.PerInsats(r.Queue)[_to, i]];
+            case RecordedQuantity.Occupancy: return [r.PerInsats(r.Occupancy)[_to, i]];
             case RecordedQuantity.MeanStay:
             {
                 var ended = SumOver(r.Planned) + SumOver(r.Dropouts);
+                Need(r.StaySum, "stay");
+                var stays = r.Stays;
                 double stay = 0;
-                for (var m = _from; m <= _to; m++) stay += Need(r.StaySum, "stay")[m * nI + i];
+                for (var m = _from; m <= _to; m++) stay += stays[m, i];
                 return [ended == 0 ? double.NaN : stay / ended];
             }
         }
-        var n = _base;
         if (_rows is not null)
         {
             var cells = Transitions(r);
-            var result = new double[_rows.Length * _columns.Length];
+            var result = new Table<double>(_rows.Length, _columns.Length);
             for (var a = 0; a < _rows.Length; a++)
                 for (var b = 0; b < _columns.Length; b++)
                     foreach (var x in _rows[a].Members)
                         foreach (var y in _columns[b].Members)
-                            result[a * _columns.Length + b] += cells[x * n + y];
-            return result;
+                            result[a, b] += cells[x, y];
+            return result.Data;   // row by row: the order of Categories
         }
         var basis = Base(r);
-        var stillEnrolled = _to * nI + i is var at ? r.Occupancy[at] - r.Planned[at] - r.Dropouts[at] - r.Chained[at] : 0;
+        var stillEnrolled = r.PerInsats(r.Occupancy)[_to, i] - r.PerInsats(r.Planned)[_to, i] - r.PerInsats(r.Dropouts)[_to, i] - r.PerInsats(r.Chained)[_to, i];
         return _columns.Select(c => c.Members.Length == 0 ? stillEnrolled : c.Members.Sum(x => basis[x])).ToArray();
     }
 
     /// <summary>The quantity's counts per base category (SUS id, reason or band), subgroup applied.</summary>
     private double[] Base(ReplicateResult r)
     {
-        int nI = _ix.Individual.Length, i = _insats, n = _base;
+        int i = _insats, n = _base;
         var result = new double[n];
-        void Add(int[] a, int width)
+        void Add(MonthCube<int> a)
         {
             for (var m = _from; m <= _to; m++)
-                for (var c = 0; c < width; c++) result[c] += a[(m * nI + i) * width + c];
+            {
+                var cell = a.Cell(m, i);
+                for (var c = 0; c < n; c++) result[c] += cell[c];
+            }
         }
         switch (_rec.Quantity)
         {
             case RecordedQuantity.ExitReason:
-                for (var m = _from; m <= _to; m++) { result[0] += r.Planned[m * nI + i]; result[1] += r.Dropouts[m * nI + i]; }
+                for (var m = _from; m <= _to; m++) { result[0] += r.PerInsats(r.Planned)[m, i]; result[1] += r.PerInsats(r.Dropouts)[m, i]; }
                 return result;
-            case RecordedQuantity.TimeInInsats: Add(Need(r.StayBand, "stay"), n); return result;
-            case RecordedQuantity.ExitOccupation when _inSubgroup is null: Add(r.ExitOccupation, n); return result;
-            case RecordedQuantity.ExitIncome when _inSubgroup is null: Add(Need(r.ExitIncome, "exit income"), n); return result;
+            case RecordedQuantity.TimeInInsats: Need(r.StayBand, "stay"); Add(r.StaysByBand); return result;
+            case RecordedQuantity.ExitOccupation when _inSubgroup is null: Add(r.ExitsByOccupation); return result;
+            case RecordedQuantity.ExitIncome when _inSubgroup is null: Need(r.ExitIncome, "exit income"); Add(r.ExitsByIncome); return result;
             case RecordedQuantity.StartIncome or RecordedQuantity.StartOccupation:
-                Add(_rec.Quantity == RecordedQuantity.StartIncome ? r.StartIncome : r.StartOccupation, n);
+                Add(_rec.Quantity == RecordedQuantity.StartIncome ? r.StartsByIncome : r.StartsByOccupation);
                 if (_inSubgroup is not null) for (var c = 0; c < n; c++) if (!_inSubgroup[c]) result[c] = 0;
                 return result;
             default:
@@ -129,27 +132,26 @@ public sealed class RecordedForecast
                 var cells = Transitions(r);
                 for (var a = 0; a < n; a++)
                     if (_inSubgroup![a])
-                        for (var b = 0; b < n; b++) result[b] += cells[a * n + b];
+                        for (var b = 0; b < n; b++) result[b] += cells[a, b];
                 return result;
             }
         }
     }
 
-    /// <summary>Start-by-exit counts over the period, [start * n + exit], subgroup applied to the start.</summary>
-    private double[] Transitions(ReplicateResult r)
+    /// <summary>Start-by-exit counts over the period, [start, exit], subgroup applied to the start.</summary>
+    private Table<double> Transitions(ReplicateResult r)
     {
-        int nI = _ix.Individual.Length, i = _insats, n = _base;
+        int i = _insats, n = _base;
         var byIncome = _rec.Quantity is RecordedQuantity.IncomeTransition or RecordedQuantity.ExitIncome;
-        var a = Need(byIncome ? r.IncomeTransition : r.OccupationTransition, "start-by-exit table");
-        var cells = new double[n * n];
+        Need(byIncome ? r.IncomeTransition : r.OccupationTransition, "start-by-exit table");
+        var a = byIncome ? r.IncomeTransitions : r.OccupationTransitions;
+        var cells = new Table<double>(n, n);
         for (var m = _from; m <= _to; m++)
-        {
-            var offset = (m * nI + i) * n * n;
-            for (var c = 0; c < n * n; c++) cells[c] += a[offset + c];
-        }
+            for (var from = 0; from < n; from++)
+                for (var to = 0; to < n; to++) cells[from, to] += a[m, i, from, to];
         if (_inSubgroup is not null)
             for (var s = 0; s < n; s++)
-                if (!_inSubgroup[s]) Array.Clear(cells, s * n, n);
+                if (!_inSubgroup[s]) cells.Row(s).Clear();
         return cells;
     }
 

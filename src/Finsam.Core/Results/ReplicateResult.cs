@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Finsam.Core.Results;
 
 /// <summary>
@@ -16,12 +18,12 @@ public sealed class ReplicateResult
     public int Payers { get; init; }
     public int Lines { get; init; }
 
-    // People, [month * incomes + state] etc.
+    // People per income state or occupation (PerIncome, PerOccupation).
     public required int[] Income { get; init; }
     public required int[] CounterfactualIncome { get; init; }
     public required int[] Occupation { get; init; }
 
-    // Insatser, [month * insatser + insats].
+    // Per insats (PerInsats).
     public required int[] Referred { get; init; }
     public required int[] Ineligible { get; init; }
     public required int[] Capacity { get; init; }
@@ -34,35 +36,35 @@ public sealed class ReplicateResult
     public required int[] GaveUp { get; init; }
     public required int[] Closed { get; init; }
     public required long[] WaitSum { get; init; }
-    /// <summary>[insats * (months + 1) + wait in months] admissions by wait.</summary>
+    /// <summary>Admissions by wait in months (<see cref="Waits"/>).</summary>
     public required int[] WaitHistogram { get; init; }
-    /// <summary>[(month * insatser + insats) * occupations + occupation] planned and unplanned exits by occupation after exit.</summary>
+    /// <summary>Planned and unplanned exits by occupation after exit (<see cref="ExitsByOccupation"/>); starts by income and occupation at admission.</summary>
     public required int[] ExitOccupation { get; init; }
     public required int[] StartIncome { get; init; }
     public required int[] StartOccupation { get; init; }
 
     // What recorded results in the vocabulary of reports and SUS need, counted at exit (planned exits and
     // dropouts, as ExitOccupation). Empty unless the scenario records them (ReplicateModel.Records).
-    /// <summary>[(month * insatser + insats) * incomes + income] income state after exit.</summary>
+    /// <summary>Income state after exit (<see cref="ExitsByIncome"/>).</summary>
     public int[] ExitIncome { get; init; } = [];
-    /// <summary>[((month * insatser + insats) * incomes + at admission) * incomes + after exit].</summary>
+    /// <summary>Income at admission by income after exit (<see cref="IncomeTransitions"/>).</summary>
     public int[] IncomeTransition { get; init; } = [];
-    /// <summary>[((month * insatser + insats) * occupations + at admission) * occupations + after exit].</summary>
+    /// <summary>Occupation at admission by occupation after exit (<see cref="OccupationTransitions"/>).</summary>
     public int[] OccupationTransition { get; init; } = [];
-    /// <summary>[month * insatser + insats] months enrolled, summed over those who ended.</summary>
+    /// <summary>Months enrolled, summed over those who ended (<see cref="Stays"/>).</summary>
     public long[] StaySum { get; init; } = [];
-    /// <summary>[(month * insatser + insats) * bands + band] those who ended by months enrolled (RecordedCategory.StayBands).</summary>
+    /// <summary>Those who ended by months enrolled (<see cref="StaysByBand"/>, bands of RecordedCategory.StayBands).</summary>
     public int[] StayBand { get; init; } = [];
 
     // Money, SEK.
-    public required double[] PayerPaid { get; init; }                 // [month * payers + payer]
+    public required double[] PayerPaid { get; init; }                 // PerPayer
     public required double[] PayerCounterfactualPaid { get; init; }
-    public required double[] PartyContribution { get; init; }         // [month * parties + party]
+    public required double[] PartyContribution { get; init; }         // PerParty
     public required double[] PartyInKind { get; init; }
     public required double[] PartyPaid { get; init; }
     public required double[] PartyCounterfactualPaid { get; init; }
-    public required double[] LineSpend { get; init; }                 // [month * lines + line]
-    public required double[] InsatsSpend { get; init; }               // [month * (insatser + structural) + j]
+    public required double[] LineSpend { get; init; }                 // PerLine
+    public required double[] InsatsSpend { get; init; }               // PerInsatsSpend
 
     // Totals.
     public required int[] ServedByGender { get; init; }
@@ -100,23 +102,31 @@ public sealed class ReplicateResult
         OccupationTransition = records.HasFlag(ExitRecords.OccupationTransition) ? new int[months * insatser * occupations * occupations] : [],
     };
 
-    public double TotalSpend => LineSpend.Sum();
+    [JsonIgnore] public double TotalSpend => LineSpend.Sum();
 
-    // Typed views of the flat arrays above (the layouts are owned here and by MonthGrid).
+    // Typed views of the flat arrays above: their layouts are owned here and by MonthGrid, and nobody
+    // else computes an offset into them. Not serialised (they are the arrays again).
     public MonthGrid<int> PerIncome(int[] a) => new(a, Months, Incomes);
     public MonthGrid<int> PerOccupation(int[] a) => new(a, Months, Occupations);
     public MonthGrid<int> PerInsats(int[] a) => new(a, Months, Insatser);
     public MonthGrid<long> PerInsats(long[] a) => new(a, Months, Insatser);
     public MonthGrid<double> PerParty(double[] a) => new(a, Months, Parties);
     public MonthGrid<double> PerPayer(double[] a) => new(a, Months, Payers);
-    public MonthGrid<double> PerLine => new(LineSpend, Months, Lines);
+    [JsonIgnore] public MonthGrid<double> PerLine => new(LineSpend, Months, Lines);
     /// <summary>Spending per individual insats, then per structural one.</summary>
-    public MonthGrid<double> PerInsatsSpend => new(InsatsSpend, Months, Insatser + Structural);
-    public MonthCube<int> ExitsByOccupation => new(ExitOccupation, Months, Insatser, Occupations);
-    public MonthCube<int> StartsByIncome => new(StartIncome, Months, Insatser, Incomes);
-    public MonthCube<int> StartsByOccupation => new(StartOccupation, Months, Insatser, Occupations);
+    [JsonIgnore] public MonthGrid<double> PerInsatsSpend => new(InsatsSpend, Months, Insatser + Structural);
+    [JsonIgnore] public MonthCube<int> ExitsByOccupation => new(ExitOccupation, Months, Insatser, Occupations);
+    [JsonIgnore] public MonthCube<int> StartsByIncome => new(StartIncome, Months, Insatser, Incomes);
+    [JsonIgnore] public MonthCube<int> StartsByOccupation => new(StartOccupation, Months, Insatser, Occupations);
     /// <summary>Admissions by wait in months, [insats, wait], the last column holding waits of the whole horizon or more.</summary>
-    public Table<int> Waits => new(WaitHistogram, Insatser, Months + 1);
+    [JsonIgnore] public Table<int> Waits => new(WaitHistogram, Insatser, Months + 1);
+
+    // The optional exit counts (each fails when made if the replicate did not record it).
+    [JsonIgnore] public MonthCube<int> ExitsByIncome => new(ExitIncome, Months, Insatser, Incomes);
+    [JsonIgnore] public MonthGrid<long> Stays => new(StaySum, Months, Insatser);
+    [JsonIgnore] public MonthCube<int> StaysByBand => new(StayBand, Months, Insatser, Scenarios.RecordedCategory.StayBands.Count);
+    [JsonIgnore] public MonthCrossTable<int> IncomeTransitions => new(IncomeTransition, Months, Insatser, Incomes);
+    [JsonIgnore] public MonthCrossTable<int> OccupationTransitions => new(OccupationTransition, Months, Insatser, Occupations);
 }
 
 /// <summary>Which of the optional exit counts a replicate keeps: only what the scenario's recorded results compare.</summary>

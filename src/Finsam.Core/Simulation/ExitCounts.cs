@@ -12,28 +12,31 @@ public sealed class ExitCounts
 {
     public static readonly ExitCounts Empty = new();
 
+    public int Insatser { get; init; }
     public int Incomes { get; init; }
     public int Occupations { get; init; }
-    public int[] ExitIncome { get; init; } = [];            // [insats * incomes + income]
-    public int[] IncomeTransition { get; init; } = [];      // [(insats * incomes + start) * incomes + exit]
-    public int[] OccupationTransition { get; init; } = [];  // [(insats * occupations + start) * occupations + exit]
+    // The arrays are one month row of the replicate's arrays: [insats, …] as in ReplicateResult's views.
+    public int[] ExitIncome { get; init; } = [];            // [insats, income]
+    public int[] IncomeTransition { get; init; } = [];      // [insats, at admission, after exit]
+    public int[] OccupationTransition { get; init; } = [];  // [insats, at admission, after exit]
     public long[] StaySum { get; init; } = [];              // [insats]
-    public int[] StayBand { get; init; } = [];              // [insats * bands + band]
+    public int[] StayBand { get; init; } = [];              // [insats, band]
 
     public ExitCounts() { }
 
     public ExitCounts(ExitRecords records, int insatser, int incomes, int occupations)
     {
+        Insatser = insatser;
         Incomes = incomes;
         Occupations = occupations;
         if (records.HasFlag(ExitRecords.Detail))
         {
-            ExitIncome = new int[insatser * incomes];
+            ExitIncome = new Table<int>(insatser, incomes).Data;
             StaySum = new long[insatser];
-            StayBand = new int[insatser * RecordedCategory.StayBands.Count];
+            StayBand = new Table<int>(insatser, RecordedCategory.StayBands.Count).Data;
         }
-        if (records.HasFlag(ExitRecords.IncomeTransition)) IncomeTransition = new int[insatser * incomes * incomes];
-        if (records.HasFlag(ExitRecords.OccupationTransition)) OccupationTransition = new int[insatser * occupations * occupations];
+        if (records.HasFlag(ExitRecords.IncomeTransition)) IncomeTransition = new Cube<int>(insatser, incomes, incomes).Data;
+        if (records.HasFlag(ExitRecords.OccupationTransition)) OccupationTransition = new Cube<int>(insatser, occupations, occupations).Data;
     }
 
     /// <summary>One planned exit or dropout from insats <paramref name="i"/> after <paramref name="months"/> months enrolled.</summary>
@@ -41,29 +44,30 @@ public sealed class ExitCounts
     {
         if (ExitIncome.Length > 0)
         {
-            ExitIncome[i * Incomes + income]++;
+            new Table<int>(ExitIncome, Insatser, Incomes)[i, income]++;
             StaySum[i] += months;
-            StayBand[i * RecordedCategory.StayBands.Count + RecordedCategory.StayBand(months)]++;
+            new Table<int>(StayBand, Insatser, RecordedCategory.StayBands.Count)[i, RecordedCategory.StayBand(months)]++;
         }
-        if (IncomeTransition.Length > 0) IncomeTransition[(i * Incomes + startIncome) * Incomes + income]++;
-        if (OccupationTransition.Length > 0) OccupationTransition[(i * Occupations + startOccupation) * Occupations + occupation]++;
+        if (IncomeTransition.Length > 0) new Cube<int>(IncomeTransition, Insatser, Incomes, Incomes)[i, startIncome, income]++;
+        if (OccupationTransition.Length > 0) new Cube<int>(OccupationTransition, Insatser, Occupations, Occupations)[i, startOccupation, occupation]++;
     }
 
     /// <summary>Adds this month's counts into the replicate's month rows.</summary>
     public void AddTo(ReplicateResult r, int month)
     {
-        Add(r.ExitIncome, ExitIncome);
-        Add(r.IncomeTransition, IncomeTransition);
-        Add(r.OccupationTransition, OccupationTransition);
-        Add(r.StaySum, StaySum);
-        Add(r.StayBand, StayBand);
-
-        // Each array's month row is as long as the shard's whole array: [month * length + k].
-        void Add<T>(T[] target, T[] source) where T : struct, System.Numerics.INumber<T>
+        if (ExitIncome.Length > 0)
         {
-            if (source.Length == 0) return;
-            var offset = month * source.Length;
-            for (var k = 0; k < source.Length; k++) target[offset + k] += source[k];
+            Add(r.ExitsByIncome.Month(month), ExitIncome);
+            Add(r.Stays.Month(month), StaySum);
+            Add(r.StaysByBand.Month(month), StayBand);
+        }
+        if (IncomeTransition.Length > 0) Add(r.IncomeTransitions.Month(month), IncomeTransition);
+        if (OccupationTransition.Length > 0) Add(r.OccupationTransitions.Month(month), OccupationTransition);
+
+        static void Add<T>(Span<T> target, T[] source) where T : struct, System.Numerics.INumber<T>
+        {
+            if (target.Length != source.Length) throw new InvalidOperationException("a shard's exit counts do not match the replicate's month row");
+            for (var k = 0; k < source.Length; k++) target[k] += source[k];
         }
     }
 }

@@ -27,9 +27,8 @@ public sealed class InsatsUnit(ReplicateModel model, int insats)
     {
         _occupancy -= leftLastMonth;
         if (_occupancy < 0) throw new InvalidOperationException($"insats {Insats}: more exits than participants");
-        var at = month * model.InsatsCount + Insats;
-        var giveUp = model.GiveUp[at];
-        var open = model.IntakeOpen[at];
+        var giveUp = model.GiveUp[month, Insats];
+        var open = model.IntakeOpen[month, Insats];
         var closedForGood = month > _lastIntake;
 
         var removed = new List<QueueEntry>();
@@ -71,7 +70,7 @@ public sealed class InsatsUnit(ReplicateModel model, int insats)
         }
         else _queue.AddRange(fresh);
 
-        var capacity = model.Capacity[at];
+        var capacity = model.Capacity[month, Insats];
         var admitCount = open ? Math.Clamp(capacity - _occupancy, 0, QueueLength) : 0;
         var admitted = _queue.GetRange(_head, admitCount).ToArray();
         var waits = admitted.Select(e => month - e.Month).ToArray();
@@ -83,7 +82,7 @@ public sealed class InsatsUnit(ReplicateModel model, int insats)
     private static int LastIntakeMonth(ReplicateModel model, int insats)
     {
         for (var m = model.Months - 1; m >= 0; m--)
-            if (model.IntakeOpen[m * model.InsatsCount + insats]) return m == model.Months - 1 ? int.MaxValue : m;
+            if (model.IntakeOpen[m, insats]) return m == model.Months - 1 ? int.MaxValue : m;
         // Never open within the horizon: it has not started yet, so people keep waiting.
         return int.MaxValue;
     }

@@ -1,8 +1,7 @@
 namespace Finsam.Core.Simulation;
 
-// The messages between the actors of one replicate. Plain data, so the same exchange runs as
-// method calls in-process and as grain calls in a cluster. Per month there is one message per
-// shard and phase and one per insats — never one per participant.
+// The messages between the actors of one replicate (shards, insatser, parties). Plain data: per
+// month there is one message per shard and phase and one per insats — never one per participant.
 
 /// <summary>A new participant: a global id (its shard is id mod shard count) and the referral flow it came by.</summary>
 public readonly record struct Referral(int Id, int Flow);
@@ -38,9 +37,10 @@ public sealed class ProgressReport
     public required int[] Planned { get; init; }             // [insats]
     public required int[] Dropouts { get; init; }            // [insats]
     public required int[] Chained { get; init; }             // [insats]
-    public required int[] ExitOccupation { get; init; }      // [insats * occupations + occupation]
-    public required int[] StartIncome { get; init; }         // [insats * incomes + income]
-    public required int[] StartOccupation { get; init; }     // [insats * occupations + occupation]
+    // One month row of the replicate's [month, insats, category] arrays (a Table of [insats, category]).
+    public required int[] ExitOccupation { get; init; }      // [insats, occupation after exit]
+    public required int[] StartIncome { get; init; }         // [insats, income at admission]
+    public required int[] StartOccupation { get; init; }     // [insats, occupation at admission]
     public ExitCounts Detail { get; init; } = ExitCounts.Empty; // only what the scenario's recorded results need
     public required int[] Income { get; init; }              // [income] people in each state at month end
     public required int[] CounterfactualIncome { get; init; }

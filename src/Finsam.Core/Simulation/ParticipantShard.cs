@@ -1,3 +1,5 @@
+using Finsam.Core.Results;
+
 namespace Finsam.Core.Simulation;
 
 /// <summary>
@@ -64,11 +66,12 @@ public sealed class ParticipantShard
                 throw new InvalidOperationException($"referral {r.Id} does not belong next in shard {_shard}");
             var stream = Rng.ParticipantStream(_model.Seed, r.Id);
             var g = ix.FlowGroup[r.Flow];
+            var profile = _model.Profiles[g];
             _stream[j] = stream;
-            _income[j] = _cfIncome[j] = (byte)ReplicateModel.Pick(_model.GroupIncomeCum[g], Rng.Uniform(stream, CreationCounter));
-            _occupation[j] = (byte)ReplicateModel.Pick(_model.GroupOccupationCum[g], Rng.Uniform(stream, CreationCounter - 1));
-            _age[j] = (byte)_model.GroupAgeIndex[g][ReplicateModel.Pick(_model.GroupAgeCum[g], Rng.Uniform(stream, CreationCounter - 2))];
-            _gender[j] = (byte)_model.GroupGenderIndex[g][ReplicateModel.Pick(_model.GroupGenderCum[g], Rng.Uniform(stream, CreationCounter - 3))];
+            _income[j] = _cfIncome[j] = (byte)ReplicateModel.Pick(profile.IncomeCum, Rng.Uniform(stream, CreationCounter));
+            _occupation[j] = (byte)ReplicateModel.Pick(profile.OccupationCum, Rng.Uniform(stream, CreationCounter - 1));
+            _age[j] = (byte)profile.AgeIndex[ReplicateModel.Pick(profile.AgeCum, Rng.Uniform(stream, CreationCounter - 2))];
+            _gender[j] = (byte)profile.GenderIndex[ReplicateModel.Pick(profile.GenderCum, Rng.Uniform(stream, CreationCounter - 3))];
             _group[j] = (byte)g;
             _party[j] = (byte)ix.FlowParty[r.Flow];
             _referred[j] = (short)month;
@@ -117,9 +120,9 @@ public sealed class ParticipantShard
         var planned = new int[nI];
         var dropouts = new int[nI];
         var chained = new int[nI];
-        var exitOcc = new int[nI * nO];
-        var startIncome = new int[nI * nS];
-        var startOcc = new int[nI * nO];
+        var exitOcc = new Table<int>(nI, nO);
+        var startIncome = new Table<int>(nI, nS);
+        var startOcc = new Table<int>(nI, nO);
         var income = new int[nS];
         var cfIncome = new int[nS];
         var occupation = new int[nO];
@@ -134,8 +137,8 @@ public sealed class ParticipantShard
             var j = LocalOf(a.Id);
             _location[j] = (short)a.Insats;
             _monthsIn[j] = 0;
-            startIncome[a.Insats * nS + _income[j]]++;
-            startOcc[a.Insats * nO + _occupation[j]]++;
+            startIncome[a.Insats, _income[j]]++;
+            startOcc[a.Insats, _occupation[j]]++;
             _startOccupation[j] = _occupation[j];
             _startIncome[j] = _income[j];
             if ((_flags[j] & FlagServed) == 0)
@@ -147,7 +150,10 @@ public sealed class ParticipantShard
 
         var factual = _model.Factual[month];
         var counterfactual = _model.Counterfactual;
-        var monthRow = month * nI;
+        // This month's row of each [month, insats] table, indexed by insats in the loop.
+        var hazards = _model.Hazard.Month(month);
+        var dropoutP = _model.Dropout.Month(month);
+        var destinations = _model.DestinationCum.Month(month);
         var counterBase = (long)month * SlotsPerMonth;
         var selfSufficient = ix.SelfSufficient;
         var occIncome = ix.OccupationIncome;
@@ -163,8 +169,7 @@ public sealed class ParticipantShard
             {
                 var i = loc;
                 var d = ++_monthsIn[j];
-                var at = monthRow + i;
-                var hz = _model.Hazard[at];
+                var hz = hazards[i];
                 var h = hz[Math.Min(d, hz.Length - 1)];
                 var forced = month == _model.StopMonth[i];
                 var u = Rng.Uniform(stream, counterBase + SlotProgress);
@@ -183,10 +188,10 @@ public sealed class ParticipantShard
                     else
                     {
                         var v = chainTotal > 0 && !forced ? (u2 - chainTotal) / (1 - chainTotal) : u2;
-                        occ = ReplicateModel.Pick(_model.DestinationCum[at][_startOccupation[j]], v);
+                        occ = ReplicateModel.Pick(destinations[i][_startOccupation[j]], v);
                         if (occIncome[occ] >= 0) inc = occIncome[occ];
                         planned[i]++;
-                        exitOcc[i * nO + occ]++;
+                        exitOcc[i, occ]++;
                         detail.Exit(i, _startIncome[j], inc, _startOccupation[j], occ, d);
                         _location[j] = Outside;
                         if (ix.OccupationOutcome[occ] != Scenarios.Outcome.None && (_flags[j] & FlagWorkOrStudies) == 0)
@@ -196,7 +201,7 @@ public sealed class ParticipantShard
                         }
                     }
                 }
-                else if (u < h + (1 - h) * _model.Dropout[at])
+                else if (u < h + (1 - h) * dropoutP[i])
                 {
                     exits[i]++;
                     dropouts[i]++;
@@ -205,7 +210,7 @@ public sealed class ParticipantShard
                         occ = _model.DropoutTo[i];
                         if (occIncome[occ] >= 0) inc = occIncome[occ];
                     }
-                    exitOcc[i * nO + occ]++;
+                    exitOcc[i, occ]++;
                     detail.Exit(i, _startIncome[j], inc, _startOccupation[j], occ, d);
                     _location[j] = Outside;
                 }
@@ -237,8 +242,8 @@ public sealed class ParticipantShard
 
         return new ProgressReport
         {
-            Exits = exits, Planned = planned, Dropouts = dropouts, Chained = chained, ExitOccupation = exitOcc,
-            StartIncome = startIncome, StartOccupation = startOcc, Detail = detail, Income = income, CounterfactualIncome = cfIncome,
+            Exits = exits, Planned = planned, Dropouts = dropouts, Chained = chained, ExitOccupation = exitOcc.Data,
+            StartIncome = startIncome.Data, StartOccupation = startOcc.Data, Detail = detail, Income = income, CounterfactualIncome = cfIncome,
             Occupation = occupation, ServedByGender = servedByGender, WorkOrStudies = workOrStudies,
             Due12 = due12, SelfSufficient12 = ss12, CounterfactualSelfSufficient12 = cfss12, ParticipantMonths = _count,
         };

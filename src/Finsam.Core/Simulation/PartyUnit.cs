@@ -25,13 +25,12 @@ public sealed class PartyUnit(ReplicateModel model, int party)
     /// <summary>How many people each of this party's flows refers this month (Poisson, or a cohort).</summary>
     public FlowCount[] DrawReferrals(int month)
     {
-        var nF = model.Ix.Flows.Length;
         var result = new FlowCount[_flows.Length];
         for (var k = 0; k < _flows.Length; k++)
         {
             var f = _flows[k];
             var count = model.CohortMonth[f] == month ? model.CohortCount[f] : 0;
-            var rate = model.FlowRate[month * nF + f];
+            var rate = model.FlowRate[month, f];
             if (rate > 0)
             {
                 var stream = Rng.Combine(Rng.Combine(model.Seed, "referrals:" + model.Ix.Flows[f].Id), (ulong)month);
@@ -45,9 +44,8 @@ public sealed class PartyUnit(ReplicateModel model, int party)
     /// <summary>Books a month: the contribution falling due, staff lent, and this party's part of each payer's ersättning.</summary>
     public PartyMonth Book(int month, double[] payerPaid, double[] payerCounterfactualPaid)
     {
-        var nP = model.Ix.Parties.Length;
-        var contribution = model.Budget.Contribution[month * nP + Party];
-        var inKind = model.Budget.InKind[month * nP + Party];
+        var contribution = model.Budget.Contribution[month, Party];
+        var inKind = model.Budget.InKind[month, Party];
         double paid = 0, cfPaid = 0;
         for (var k = 0; k < payerPaid.Length; k++)
             foreach (var (p, share) in model.Ix.PayerParties[k])

@@ -42,6 +42,19 @@ public static class ReplicateCoordinator
         var result = ReplicateResult.Create(model.Replicate, months, nS, nO, nI, nK, nP, nPay, nL, ix.Genders.Length, model.Records);
         var nextId = 0;
         var left = new int[nI];
+        // The result's month grids, filled month by month.
+        var referred = result.PerInsats(result.Referred);
+        var ineligible = result.PerInsats(result.Ineligible);
+        var capacity = result.PerInsats(result.Capacity);
+        var occupancy = result.PerInsats(result.Occupancy);
+        var queue = result.PerInsats(result.Queue);
+        var admitted = result.PerInsats(result.Admitted);
+        var gaveUp = result.PerInsats(result.GaveUp);
+        var closed = result.PerInsats(result.Closed);
+        var waitSum = result.PerInsats(result.WaitSum);
+        var waits = result.Waits;
+        var income = result.PerIncome(result.Income);
+        var cfIncome = result.PerIncome(result.CounterfactualIncome);
 
         async Task<Referral[][]> Referrals(int m)
         {
@@ -54,7 +67,7 @@ public static class ReplicateCoordinator
             for (var s = 0; s < shards; s++) perShard[s] = [];
             for (var f = 0; f < perFlow.Length; f++)
             {
-                result.Referred[m * nI + ix.FlowInsats[f]] += perFlow[f];
+                referred[m, ix.FlowInsats[f]] += perFlow[f];
                 for (var k = 0; k < perFlow[f]; k++)
                 {
                     var id = nextId++;
@@ -75,7 +88,7 @@ public static class ReplicateCoordinator
             for (var i = 0; i < nI; i++)
             {
                 perInsats[i] = intake.SelectMany(r => r.Requests[i]).ToArray();
-                result.Ineligible[m * nI + i] = intake.Sum(r => r.Ineligible[i]);
+                ineligible[m, i] = intake.Sum(r => r.Ineligible[i]);
             }
 
             // Admissions, decided by each insats on its own queue.
@@ -86,19 +99,18 @@ public static class ReplicateCoordinator
             for (var i = 0; i < nI; i++)
             {
                 var a = admissions[i];
-                var at = m * nI + i;
-                result.Capacity[at] = a.Capacity;
-                result.Occupancy[at] = a.Occupancy;
-                result.Queue[at] = a.QueueLength;
-                result.Admitted[at] = a.Admitted.Length;
-                result.GaveUp[at] = a.GaveUp;
-                result.Closed[at] = a.Closed;
+                capacity[m, i] = a.Capacity;
+                occupancy[m, i] = a.Occupancy;
+                queue[m, i] = a.QueueLength;
+                admitted[m, i] = a.Admitted.Length;
+                gaveUp[m, i] = a.GaveUp;
+                closed[m, i] = a.Closed;
                 for (var k = 0; k < a.Admitted.Length; k++)
                 {
                     var e = a.Admitted[k];
                     admittedPerShard[e.Shard].Add(new Admission(e.Id, i, a.Waits[k]));
-                    result.WaitSum[at] += a.Waits[k];
-                    result.WaitHistogram[i * (months + 1) + Math.Min(a.Waits[k], months)]++;
+                    waitSum[m, i] += a.Waits[k];
+                    waits[i, Math.Min(a.Waits[k], months)]++;
                 }
                 foreach (var e in a.Removed) removedPerShard[e.Shard].Add(new Removal(e.Id, i));
             }
@@ -113,16 +125,16 @@ public static class ReplicateCoordinator
             foreach (var r in steps.Select(x => x.Progress))
             {
                 Add(left, r.Exits);
-                AddAt(result.Planned, m * nI, r.Planned);
-                AddAt(result.Dropouts, m * nI, r.Dropouts);
-                AddAt(result.Chained, m * nI, r.Chained);
-                AddAt(result.ExitOccupation, m * nI * nO, r.ExitOccupation);
-                AddAt(result.StartIncome, m * nI * nS, r.StartIncome);
-                AddAt(result.StartOccupation, m * nI * nO, r.StartOccupation);
+                Add(result.PerInsats(result.Planned).Month(m), r.Planned);
+                Add(result.PerInsats(result.Dropouts).Month(m), r.Dropouts);
+                Add(result.PerInsats(result.Chained).Month(m), r.Chained);
+                Add(result.ExitsByOccupation.Month(m), r.ExitOccupation);
+                Add(result.StartsByIncome.Month(m), r.StartIncome);
+                Add(result.StartsByOccupation.Month(m), r.StartOccupation);
                 r.Detail.AddTo(result, m);
-                AddAt(result.Income, m * nS, r.Income);
-                AddAt(result.CounterfactualIncome, m * nS, r.CounterfactualIncome);
-                AddAt(result.Occupation, m * nO, r.Occupation);
+                Add(income.Month(m), r.Income);
+                Add(cfIncome.Month(m), r.CounterfactualIncome);
+                Add(result.PerOccupation(result.Occupation).Month(m), r.Occupation);
                 Add(result.ServedByGender, r.ServedByGender);
                 result.WorkOrStudies += r.WorkOrStudies;
                 result.Due12 += r.Due12;
@@ -137,38 +149,45 @@ public static class ReplicateCoordinator
             for (var st = 0; st < nS; st++)
             {
                 var payer = ix.IncomePayer[st];
-                paid[payer] += result.Income[m * nS + st] * model.MonthlyCost[st];
-                cfPaid[payer] += result.CounterfactualIncome[m * nS + st] * model.MonthlyCost[st];
+                paid[payer] += income[m, st] * model.MonthlyCost[st];
+                cfPaid[payer] += cfIncome[m, st] * model.MonthlyCost[st];
             }
-            Array.Copy(paid, 0, result.PayerPaid, m * nPay, nPay);
-            Array.Copy(cfPaid, 0, result.PayerCounterfactualPaid, m * nPay, nPay);
+            paid.CopyTo(result.PerPayer(result.PayerPaid).Month(m));
+            cfPaid.CopyTo(result.PerPayer(result.PayerCounterfactualPaid).Month(m));
             await actors.BookAsync(m, paid, cfPaid, ct);
         }
 
         var ledgers = await actors.LedgersAsync(ct);
+        var contribution = result.PerParty(result.PartyContribution);
+        var inKind = result.PerParty(result.PartyInKind);
+        var partyPaid = result.PerParty(result.PartyPaid);
+        var partyCfPaid = result.PerParty(result.PartyCounterfactualPaid);
         for (var p = 0; p < nP; p++)
             for (var m = 0; m < months; m++)
             {
                 var e = ledgers[p][m];
-                result.PartyContribution[m * nP + p] = e.Contribution;
-                result.PartyInKind[m * nP + p] = e.InKind;
-                result.PartyPaid[m * nP + p] = e.Paid;
-                result.PartyCounterfactualPaid[m * nP + p] = e.CounterfactualPaid;
+                contribution[m, p] = e.Contribution;
+                inKind[m, p] = e.InKind;
+                partyPaid[m, p] = e.Paid;
+                partyCfPaid[m, p] = e.CounterfactualPaid;
             }
 
-        Array.Copy(model.Budget.LineSpend, result.LineSpend, result.LineSpend.Length);
-        Array.Copy(model.Budget.InsatsSpend, result.InsatsSpend, result.InsatsSpend.Length);
+        // The budget's month grids have the result's layout (the same [month, line] and [month, insats then structural]).
+        Copy(model.Budget.LineSpend, result.PerLine);
+        Copy(model.Budget.InsatsSpend, result.PerInsatsSpend);
         result.Served = result.ServedByGender.Sum();
         return result;
     }
 
-    private static void Add(int[] into, int[] values)
+    private static void Add(Span<int> into, int[] values)
     {
+        if (into.Length != values.Length) throw new InvalidOperationException("a shard's month does not match the replicate's month row");
         for (var k = 0; k < values.Length; k++) into[k] += values[k];
     }
 
-    private static void AddAt(int[] into, int offset, int[] values)
+    private static void Copy(MonthGrid<double> from, MonthGrid<double> to)
     {
-        for (var k = 0; k < values.Length; k++) into[offset + k] += values[k];
+        if (from.Months != to.Months || from.Width != to.Width) throw new InvalidOperationException("the budget plan and the result disagree on a grid's shape");
+        from.Data.CopyTo(to.Data, 0);
     }
 }

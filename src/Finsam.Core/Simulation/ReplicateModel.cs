@@ -1,13 +1,13 @@
+using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
-using MathNet.Numerics.Distributions;
 
 namespace Finsam.Core.Simulation;
 
 /// <summary>
 /// One replicate's world: the uncertain parameters drawn for it, its budget plan, and the monthly
 /// tables (capacities, hazards, destination mixes, baseline transitions) the actors read.
-/// Deterministic in (scenario, seed, replicate): every host that builds it gets the same numbers,
-/// so shards, insatser and parties on different silos agree without shipping it around.
+/// Deterministic in (scenario, seed, replicate): every number is drawn from its own stream, named by
+/// its field path, so the order of the steps below changes nothing and every host gets the same model.
 /// </summary>
 public sealed class ReplicateModel
 {
@@ -21,43 +21,39 @@ public sealed class ReplicateModel
     public double[] MonthlyCost { get; }
 
     // Referral population.
-    public double[] FlowRate { get; }          // [month * flows + flow] expected referrals
-    public int[] CohortCount { get; }          // [flow]
-    public int[] CohortMonth { get; }          // [flow], -1 when none
-    public double[][] GroupIncomeCum { get; }
-    public double[][] GroupOccupationCum { get; }
-    public double[][] GroupAgeCum { get; }
-    public int[][] GroupAgeIndex { get; }
-    public double[][] GroupGenderCum { get; }
-    public int[][] GroupGenderIndex { get; }
+    public MonthGrid<double> FlowRate { get; }     // [month, flow] expected referrals
+    public int[] CohortCount { get; }              // [flow]
+    public int[] CohortMonth { get; }              // [flow], -1 when none
+    public GroupProfile[] Profiles { get; }        // [target group]
 
-    // Individual insatser, per [month * insatser + insats].
-    public int[] Capacity { get; }
-    public bool[] IntakeOpen { get; }
-    public int[] StopMonth { get; }            // [insats], month everyone still enrolled exits; int.MaxValue when none
-    public double[][] Hazard { get; }
-    public double[] Dropout { get; }
-    public double[] GiveUp { get; }
-    /// <summary>[month * insatser + insats][occupation at admission] cumulative exit destinations; rows are shared when they do not depend on it.</summary>
-    public double[][][] DestinationCum { get; }
-    public int[] DropoutTo { get; }            // [insats], -1 keeps the occupation
-    public double[] ChainTotal { get; }        // [insats]
-    public double[][] ChainCum { get; }        // [insats][k]
-    public int[][] ChainTo { get; }            // [insats][k]
+    // Individual insatser, [month, insats].
+    public MonthGrid<int> Capacity { get; }
+    public MonthGrid<bool> IntakeOpen { get; }
+    public MonthGrid<double[]> Hazard { get; }     // [month, insats][months enrolled]
+    public MonthGrid<double> Dropout { get; }
+    public MonthGrid<double> GiveUp { get; }
+    /// <summary>[month, insats][occupation at admission] cumulative exit destinations; rows are shared when they do not depend on it.</summary>
+    public MonthGrid<double[][]> DestinationCum { get; }
+    // Individual insatser, [insats].
+    public int[] StopMonth { get; }                // month everyone still enrolled exits; int.MaxValue when none
+    public int[] DropoutTo { get; }                // -1 keeps the occupation
+    public double[] ChainTotal { get; }
+    public double[][] ChainCum { get; }            // [insats][k]
+    public int[][] ChainTo { get; }                // [insats][k]
     public bool[]?[] EligibleGroup { get; }
     public bool[]?[] EligibleParty { get; }
     public bool[]?[] EligibleIncome { get; }
     public bool[]?[] EligibleAge { get; }
 
     // Outside any insats.
-    public BaselineTable[] Factual { get; }    // [month]
+    public BaselineTable[] Factual { get; }        // [month]
     public BaselineTable Counterfactual { get; }
 
     // Money.
     public BudgetPlan Budget { get; }
 
     /// <summary>The optional exit counts the scenario's recorded results need.</summary>
-    public Results.ExitRecords Records { get; }
+    public ExitRecords Records { get; }
 
     public ReplicateModel(ScenarioIndex ix, int replicate)
     {
@@ -66,38 +62,48 @@ public sealed class ReplicateModel
         Seed = Rng.ReplicateSeed(ix.Scenario.Seed, replicate);
         Months = ix.Months;
         InsatsCount = ix.Individual.Length;
-        var s = ix.Scenario;
-        var nI = InsatsCount;
-        Records = Results.RecordedForecast.Needs(s.Recorded);
+        Records = RecordedForecast.Needs(ix.Scenario.Recorded);
+        MonthlyCost = ix.Scenario.IncomeStates.Select(x => Draw(x.MonthlyCost)).ToArray();
 
-        MonthlyCost = s.IncomeStates.Select(x => Draw(x.MonthlyCost)).ToArray();
-
-        // Structural effects: drawn multipliers, then their strength per month (ramp × funded share).
         Budget = new BudgetPlan(ix, this);
-        var effects = ix.Structural.SelectMany((k, ki) => k.Effects.Select(e => new DrawnEffect(e, ki, this))).ToList();
-        double Strength(DrawnEffect e, int m)
+        var effects = new StructuralEffects(this);
+        (FlowRate, CohortCount, CohortMonth) = PlanReferrals(effects);
+        Profiles = ix.Groups.Select(DrawProfile).ToArray();
+
+        int months = Months, nI = InsatsCount;
+        Capacity = new MonthGrid<int>(months, nI);
+        IntakeOpen = new MonthGrid<bool>(months, nI);
+        Hazard = new MonthGrid<double[]>(months, nI);
+        Dropout = new MonthGrid<double>(months, nI);
+        GiveUp = new MonthGrid<double>(months, nI);
+        DestinationCum = new MonthGrid<double[][]>(months, nI);
+        StopMonth = new int[nI];
+        DropoutTo = new int[nI];
+        ChainTotal = new double[nI];
+        ChainCum = new double[nI][];
+        ChainTo = new int[nI][];
+        EligibleGroup = new bool[]?[nI];
+        EligibleParty = new bool[]?[nI];
+        EligibleIncome = new bool[]?[nI];
+        EligibleAge = new bool[]?[nI];
+        var exitModels = DrawExitModels();
+        for (var i = 0; i < nI; i++)
         {
-            var k = ix.Structural[e.Structural];
-            var start = k.Start is { } st ? ix.MonthOf(st) : int.MinValue / 2;
-            var stop = k.Stop is { } sp ? ix.MonthOf(sp) : int.MaxValue;
-            if (m < start || m > stop) return 0;
-            var ramp = e.Effect.RampMonths <= 0 ? 1 : Math.Min(1, (m - start + 1) / (double)e.Effect.RampMonths);
-            return ramp * Budget.StructuralFunded[m * ix.Structural.Length + e.Structural];
-        }
-        double Multiplier(int insats, int m, Func<DrawnEffect, double?> pick)
-        {
-            var mult = 1.0;
-            foreach (var e in effects)
-                if (e.Insats == insats && pick(e) is { } v)
-                    mult *= 1 + (v - 1) * Strength(e, m);
-            return mult;
+            PlanRouting(i);
+            PlanMonths(i, effects, exitModels);
         }
 
-        // Referrals.
+        (Counterfactual, Factual) = PlanBaseline(effects);
+    }
+
+    /// <summary>Expected referrals per month and flow (Poisson rates, with structural effects), or a cohort's size and month.</summary>
+    private (MonthGrid<double> Rate, int[] CohortCount, int[] CohortMonth) PlanReferrals(StructuralEffects effects)
+    {
+        var ix = Ix;
         var nF = ix.Flows.Length;
-        FlowRate = new double[Months * nF];
-        CohortCount = new int[nF];
-        CohortMonth = new int[nF];
+        var rates = new MonthGrid<double>(Months, nF);
+        var cohortCount = new int[nF];
+        var cohortMonth = new int[nF];
         for (var f = 0; f < nF; f++)
         {
             var flow = ix.Flows[f];
@@ -107,144 +113,108 @@ public sealed class ReplicateModel
             // Referrals stop when the insats stops taking people in.
             if (target.IntakeStop is { } its) to = Math.Min(to, ix.MonthOf(its));
             if (target.Stop is { } tsp) to = Math.Min(to, ix.MonthOf(tsp));
-            CohortMonth[f] = -1;
+            cohortMonth[f] = -1;
             if (flow.Count is { } count)
             {
-                CohortCount[f] = count;
-                CohortMonth[f] = from;
+                cohortCount[f] = count;
+                cohortMonth[f] = from;
                 continue;
             }
             var rate = Draw(flow.Rate!);
             for (var m = Math.Max(0, from); m <= Math.Min(Months - 1, to); m++)
-                FlowRate[m * nF + f] = rate * Multiplier(ix.FlowInsats[f], m, e => e.Referrals);
+                rates[m, f] = rate * effects.Multiplier(ix.FlowInsats[f], m, e => e.Referrals);
         }
+        return (rates, cohortCount, cohortMonth);
+    }
 
-        // Profiles of referred people.
-        var nG = ix.Groups.Length;
-        GroupIncomeCum = new double[nG][];
-        GroupOccupationCum = new double[nG][];
-        GroupAgeCum = new double[nG][];
-        GroupAgeIndex = new int[nG][];
-        GroupGenderCum = new double[nG][];
-        GroupGenderIndex = new int[nG][];
-        for (var g = 0; g < nG; g++)
+    /// <summary>Who a target group sends: its income, occupation, age and gender mixes, drawn for this replicate.</summary>
+    private GroupProfile DrawProfile(TargetGroup g) => new(
+        Cumulate(Spread(DrawMix(g.Income), g.Income.Categories, Ix.Incomes)),
+        Cumulate(Spread(DrawMix(g.Occupation), g.Occupation.Categories, Ix.Occupations)),
+        Cumulate(DrawMix(g.Age)), g.Age.Categories.Select(a => Array.IndexOf(Ix.Ages, a)).ToArray(),
+        Cumulate(DrawMix(g.Gender)), g.Gender.Categories.Select(a => Array.IndexOf(Ix.Genders, a)).ToArray());
+
+    /// <summary>Exit models are drawn once per replicate (each row from its own stream) and shared by the insatser using them.</summary>
+    private Dictionary<string, double[][]> DrawExitModels() => Ix.Scenario.ExitModels.ToDictionary(e => e.Id, e =>
+    {
+        var drawn = new Dictionary<Mix, double[]>(ReferenceEqualityComparer.Instance);
+        return Ix.Occupations.Select(o =>
         {
-            var grp = ix.Groups[g];
-            GroupIncomeCum[g] = Cumulate(Spread(DrawMix(grp.Income), grp.Income.Categories, ix.Incomes));
-            GroupOccupationCum[g] = Cumulate(Spread(DrawMix(grp.Occupation), grp.Occupation.Categories, ix.Occupations));
-            GroupAgeCum[g] = Cumulate(DrawMix(grp.Age));
-            GroupAgeIndex[g] = grp.Age.Categories.Select(a => Array.IndexOf(ix.Ages, a)).ToArray();
-            GroupGenderCum[g] = Cumulate(DrawMix(grp.Gender));
-            GroupGenderIndex[g] = grp.Gender.Categories.Select(a => Array.IndexOf(ix.Genders, a)).ToArray();
-        }
+            var mix = e.For(o);
+            if (!drawn.TryGetValue(mix, out var shares)) drawn[mix] = shares = Spread(DrawMix(mix), mix.Categories, Ix.Occupations);
+            return shares;
+        }).ToArray();
+    }, StringComparer.Ordinal);
 
-        // Individual insatser.
-        Capacity = new int[Months * nI];
-        IntakeOpen = new bool[Months * nI];
-        StopMonth = new int[nI];
-        Hazard = new double[Months * nI][];
-        Dropout = new double[Months * nI];
-        GiveUp = new double[Months * nI];
-        DestinationCum = new double[Months * nI][][];
-        var nO = ix.Occupations.Length;
-        // Exit models are drawn once per replicate (each row from its own stream) and shared by the insatser using them.
-        var modelShares = s.ExitModels.ToDictionary(e => e.Id, e =>
-        {
-            var drawn = new Dictionary<Mix, double[]>(ReferenceEqualityComparer.Instance);
-            return ix.Occupations.Select(o =>
-            {
-                var mix = e.For(o);
-                if (!drawn.TryGetValue(mix, out var shares)) drawn[mix] = shares = Spread(DrawMix(mix), mix.Categories, ix.Occupations);
-                return shares;
-            }).ToArray();
-        }, StringComparer.Ordinal);
-        DropoutTo = new int[nI];
-        ChainTotal = new double[nI];
-        ChainCum = new double[nI][];
-        ChainTo = new int[nI][];
-        EligibleGroup = new bool[]?[nI];
-        EligibleParty = new bool[]?[nI];
-        EligibleIncome = new bool[]?[nI];
-        EligibleAge = new bool[]?[nI];
-        for (var i = 0; i < nI; i++)
-        {
-            var ins = ix.Individual[i];
-            var start = ins.Start is { } st ? ix.MonthOf(st) : int.MinValue / 2;
-            var stop = ins.Stop is { } sp ? ix.MonthOf(sp) : int.MaxValue;
-            var intakeStop = ins.IntakeStop is { } its ? ix.MonthOf(its) : int.MaxValue;
-            StopMonth[i] = stop;
-            var duration = new DurationDraw(ins.Duration!, this);
-            var hazards = new Dictionary<double, double[]>();
-            // By occupation at admission: one shared row unless the insats uses an exit model.
-            var exitShares = ins.ExitModel is { } em ? modelShares[em]
-                : Enumerable.Repeat(Spread(DrawMix(ins.Exits!), ins.Exits!.Categories, ix.Occupations), nO).ToArray();
-            double[]? lastMultipliers = null;
-            double[][]? lastTable = null;
-            var dropout = ins.Dropout is null ? 0 : Draw(ins.Dropout);
-            var giveUp = ins.GiveUp is null ? 0 : Draw(ins.GiveUp);
-            DropoutTo[i] = ins.DropoutTo is null ? -1 : ix.OccupationIndex(ins.DropoutTo);
-            var chainP = ins.Chains.Select(c => Draw(c.Probability)).ToArray();
-            ChainTotal[i] = Math.Min(1, chainP.Sum());
-            ChainCum[i] = Cumulate(chainP);
-            ChainTo[i] = ins.Chains.Select(c => ix.InsatsIndex(c.To)).ToArray();
-            EligibleGroup[i] = Mask(ins.Eligibility.TargetGroups, ix.Groups.Select(g => g.Id).ToArray());
-            EligibleParty[i] = Mask(ins.Eligibility.Parties, ix.Parties.Select(p => p.Id).ToArray());
-            EligibleIncome[i] = Mask(ins.Eligibility.IncomeStates, ix.Incomes);
-            EligibleAge[i] = Mask(ins.Eligibility.Ages, ix.Ages);
+    /// <summary>What an insats does with people apart from the month: its stop, where dropouts go, its chains, who is eligible.</summary>
+    private void PlanRouting(int i)
+    {
+        var ix = Ix;
+        var ins = ix.Individual[i];
+        StopMonth[i] = ins.Stop is { } sp ? ix.MonthOf(sp) : int.MaxValue;
+        DropoutTo[i] = ins.DropoutTo is null ? -1 : ix.OccupationIndex(ins.DropoutTo);
+        var chainP = ins.Chains.Select(c => Draw(c.Probability)).ToArray();
+        ChainTotal[i] = Math.Min(1, chainP.Sum());
+        ChainCum[i] = Cumulate(chainP);
+        ChainTo[i] = ins.Chains.Select(c => ix.InsatsIndex(c.To)).ToArray();
+        EligibleGroup[i] = Mask(ins.Eligibility.TargetGroups, ix.Groups.Select(g => g.Id).ToArray());
+        EligibleParty[i] = Mask(ins.Eligibility.Parties, ix.Parties.Select(p => p.Id).ToArray());
+        EligibleIncome[i] = Mask(ins.Eligibility.IncomeStates, ix.Incomes);
+        EligibleAge[i] = Mask(ins.Eligibility.Ages, ix.Ages);
+    }
 
-            for (var m = 0; m < Months; m++)
-            {
-                var at = m * nI + i;
-                var running = m >= start && m <= stop;
-                IntakeOpen[at] = running && m <= intakeStop;
-                var places = ins.FixedPlaces ?? Budget.FundedPlaces[at] * Multiplier(i, m, e => e.Capacity);
-                Capacity[at] = running ? (int)Math.Floor(places + 1e-9) : 0;
-                var dm = Multiplier(i, m, e => e.Duration);
-                if (!hazards.TryGetValue(dm, out var h)) hazards[dm] = h = duration.Hazards(dm, Months + 2);
-                Hazard[at] = h;
-                Dropout[at] = Math.Clamp(dropout * Multiplier(i, m, e => e.Dropout), 0, 1);
-                GiveUp[at] = Math.Clamp(giveUp * Multiplier(i, m, e => e.GiveUp), 0, 1);
-                var multipliers = new double[nO];
-                Array.Fill(multipliers, 1.0);
-                foreach (var e in effects)
-                    if (e.Insats == i)
-                        foreach (var (occ, v) in e.Exits)
-                            multipliers[occ] *= 1 + (v - 1) * Strength(e, m);
-                // Months with the same exit effects share one table.
-                if (lastTable is null || !multipliers.AsSpan().SequenceEqual(lastMultipliers))
-                {
-                    var tables = new Dictionary<double[], double[]>(ReferenceEqualityComparer.Instance);
-                    lastTable = exitShares.Select(row =>
-                    {
-                        if (!tables.TryGetValue(row, out var cum))
-                            tables[row] = cum = Cumulate(Normalise(row.Select((x, o) => x * multipliers[o]).ToArray()));
-                        return cum;
-                    }).ToArray();
-                    lastMultipliers = multipliers;
-                }
-                DestinationCum[at] = lastTable;
-            }
-        }
+    /// <summary>
+    /// An insats's months: open for intake or not, places (funded, times capacity effects), exit hazards,
+    /// dropout and give-up chances, and exit destinations, each with that month's structural effects.
+    /// </summary>
+    private void PlanMonths(int i, StructuralEffects effects, Dictionary<string, double[][]> exitModels)
+    {
+        var ix = Ix;
+        var ins = ix.Individual[i];
+        var start = ins.Start is { } st ? ix.MonthOf(st) : int.MinValue / 2;
+        var intakeStop = ins.IntakeStop is { } its ? ix.MonthOf(its) : int.MaxValue;
+        var duration = new DurationDraw(ins.Duration!, this);
+        var hazards = new Dictionary<double, double[]>();
+        var destinations = new DestinationTables(ins.ExitModel is { } em ? exitModels[em]
+            : Enumerable.Repeat(Spread(DrawMix(ins.Exits!), ins.Exits!.Categories, ix.Occupations), ix.Occupations.Length).ToArray());
+        var dropout = ins.Dropout is null ? 0 : Draw(ins.Dropout);
+        var giveUp = ins.GiveUp is null ? 0 : Draw(ins.GiveUp);
 
-        // Baseline transitions outside insatser; the counterfactual never sees structural effects.
-        var nS = ix.Incomes.Length;
-        var baseP = new double[nS * nS];
-        foreach (var t in s.Baseline)
-            baseP[ix.IncomeIndex(t.From) * nS + ix.IncomeIndex(t.To)] = Draw(t.Monthly);
-        Counterfactual = new BaselineTable(baseP, nS);
-        var baselineEffects = effects.Where(e => e.Effect.Transition is not null).ToList();
-        Factual = new BaselineTable[Months];
         for (var m = 0; m < Months; m++)
         {
-            if (baselineEffects.Count == 0 || baselineEffects.All(e => Strength(e, m) == 0)) { Factual[m] = Counterfactual; continue; }
-            var p = (double[])baseP.Clone();
-            foreach (var e in baselineEffects)
-            {
-                var at = ix.IncomeIndex(e.Effect.TransitionFrom!) * nS + ix.IncomeIndex(e.Effect.TransitionTo!);
-                p[at] *= 1 + (e.TransitionMultiplier - 1) * Strength(e, m);
-            }
-            Factual[m] = new BaselineTable(p, nS);
+            var running = m >= start && m <= StopMonth[i];
+            IntakeOpen[m, i] = running && m <= intakeStop;
+            var places = ins.FixedPlaces ?? Budget.FundedPlaces[m, i] * effects.Multiplier(i, m, e => e.Capacity);
+            Capacity[m, i] = running ? (int)Math.Floor(places + 1e-9) : 0;
+            var dm = effects.Multiplier(i, m, e => e.Duration);
+            if (!hazards.TryGetValue(dm, out var h)) hazards[dm] = h = duration.Hazards(dm, Months + 2);
+            Hazard[m, i] = h;
+            Dropout[m, i] = Math.Clamp(dropout * effects.Multiplier(i, m, e => e.Dropout), 0, 1);
+            GiveUp[m, i] = Math.Clamp(giveUp * effects.Multiplier(i, m, e => e.GiveUp), 0, 1);
+            DestinationCum[m, i] = destinations.For(effects.ExitMultipliers(i, m, ix.Occupations.Length));
         }
+    }
+
+    /// <summary>Baseline transitions outside insatser: the counterfactual never sees structural effects, the factual does month by month.</summary>
+    private (BaselineTable Counterfactual, BaselineTable[] Factual) PlanBaseline(StructuralEffects effects)
+    {
+        var ix = Ix;
+        var nS = ix.Incomes.Length;
+        var baseP = new Table<double>(nS, nS);
+        foreach (var t in ix.Scenario.Baseline)
+            baseP[ix.IncomeIndex(t.From), ix.IncomeIndex(t.To)] = Draw(t.Monthly);
+        var counterfactual = new BaselineTable(baseP);
+        var baselineEffects = effects.OnBaseline;
+        var factual = new BaselineTable[Months];
+        for (var m = 0; m < Months; m++)
+        {
+            if (baselineEffects.Count == 0 || baselineEffects.All(e => effects.Strength(e, m) == 0)) { factual[m] = counterfactual; continue; }
+            var p = baseP.Clone();
+            foreach (var e in baselineEffects)
+                p[ix.IncomeIndex(e.Effect.TransitionFrom!), ix.IncomeIndex(e.Effect.TransitionTo!)] *= 1 + (e.TransitionMultiplier - 1) * effects.Strength(e, m);
+            factual[m] = new BaselineTable(p);
+        }
+        return (counterfactual, factual);
     }
 
     /// <summary>Draws an uncertain number from its own stream, named by its field path.</summary>
@@ -285,125 +255,30 @@ public sealed class ReplicateModel
     private static bool[]? Mask(IReadOnlyList<string> allowed, string[] all) =>
         allowed.Count == 0 ? null : all.Select(allowed.Contains).ToArray();
 
-    private sealed class DrawnEffect
+    /// <summary>
+    /// An insats's exit destinations by occupation at admission, as cumulative tables. Months with the
+    /// same exit effects share one table, and occupations with the same row share it within a table.
+    /// </summary>
+    private sealed class DestinationTables(double[][] shares)
     {
-        public Effect Effect { get; }
-        public int Structural { get; }
-        public int Insats { get; }
-        public double? Capacity { get; }
-        public double? Duration { get; }
-        public double? Dropout { get; }
-        public double? GiveUp { get; }
-        public double? Referrals { get; }
-        public (int Occupation, double Multiplier)[] Exits { get; }
-        public double TransitionMultiplier { get; }
+        private double[]? _lastMultipliers;
+        private double[][]? _lastTable;
 
-        public DrawnEffect(Effect e, int structural, ReplicateModel m)
+        public double[][] For(double[] multipliers)
         {
-            Effect = e;
-            Structural = structural;
-            Insats = e.Insats is null ? -1 : m.Ix.InsatsIndex(e.Insats);
-            double? D(Param? p) => p is null ? null : m.Draw(p);
-            Capacity = D(e.Capacity);
-            Duration = D(e.Duration);
-            Dropout = D(e.Dropout);
-            GiveUp = D(e.GiveUp);
-            Referrals = D(e.Referrals);
-            Exits = e.Exits.Select(kv => (m.Ix.OccupationIndex(kv.Key), m.Draw(kv.Value))).ToArray();
-            TransitionMultiplier = e.Transition is null ? 1 : m.Draw(e.Transition);
-        }
-    }
-
-    /// <summary>A duration distribution with its uncertain parameters drawn, turned into monthly exit hazards.</summary>
-    private sealed class DurationDraw(DurationSpec spec, ReplicateModel m)
-    {
-        private readonly double _mean = spec.Mean is null ? 0 : m.Draw(spec.Mean);
-        private readonly double _sd = spec.Sd is null ? 0 : m.Draw(spec.Sd);
-
-        /// <summary>
-        /// hazard[d] = P(leave after month d | still in at month d), d ≥ 1 months completed.
-        /// Continuous distributions are rounded to whole months (at least one), so the stated mean is kept.
-        /// A multiplier below 1 (a structural effect) shortens every stay proportionally.
-        /// </summary>
-        public double[] Hazards(double multiplier, int length)
-        {
-            var h = new double[length];
-            switch (spec.Kind)
+            if (_lastTable is not null && multipliers.AsSpan().SequenceEqual(_lastMultipliers)) return _lastTable;
+            var tables = new Dictionary<double[], double[]>(ReferenceEqualityComparer.Instance);
+            _lastTable = shares.Select(row =>
             {
-                case DurationKind.Geometric:
-                    Array.Fill(h, 1 / Math.Max(1, _mean * multiplier));
-                    break;
-                case DurationKind.Fixed or DurationKind.Uniform:
-                    var lo = Math.Max(1, (int)Math.Round(spec.Min * multiplier));
-                    var hi = Math.Max(lo, (int)Math.Round(spec.Max * multiplier));
-                    for (var d = 1; d < length; d++)
-                        h[d] = d < lo ? 0 : d >= hi ? 1 : 1.0 / (hi - d + 1);
-                    break;
-                default:
-                    var mean = _mean * multiplier;
-                    var sd = _sd * multiplier;
-                    Func<double, double> cdf;
-                    if (spec.Kind == DurationKind.Gamma)
-                    {
-                        var shape = mean * mean / (sd * sd);
-                        var rate = mean / (sd * sd);
-                        cdf = x => Gamma.CDF(shape, rate, x);
-                    }
-                    else
-                    {
-                        var sigma2 = Math.Log(1 + sd * sd / (mean * mean));
-                        var mu = Math.Log(mean) - sigma2 / 2;
-                        var sigma = Math.Sqrt(sigma2);
-                        cdf = x => LogNormal.CDF(mu, sigma, x);
-                    }
-                    for (var d = 1; d < length; d++)
-                    {
-                        var survive = d == 1 ? 1 : 1 - cdf(d - 0.5);
-                        var leave = cdf(d + 0.5) - (d == 1 ? 0 : cdf(d - 0.5));
-                        h[d] = survive <= 1e-12 ? 1 : Math.Clamp(leave / survive, 0, 1);
-                    }
-                    break;
-            }
-            h[0] = h[1];
-            return h;
+                if (!tables.TryGetValue(row, out var cum))
+                    tables[row] = cum = Cumulate(Normalise(row.Select((x, o) => x * multipliers[o]).ToArray()));
+                return cum;
+            }).ToArray();
+            _lastMultipliers = multipliers;
+            return _lastTable;
         }
     }
 }
 
-/// <summary>Monthly transitions between income states as cumulative thresholds, with a fast path for staying.</summary>
-public sealed class BaselineTable
-{
-    private readonly double[] _stay;    // [from] probability of any move
-    private readonly double[][] _cum;   // [from][k]
-    private readonly int[][] _to;       // [from][k]
-
-    public BaselineTable(double[] p, int n)
-    {
-        _stay = new double[n];
-        _cum = new double[n][];
-        _to = new int[n][];
-        for (var s = 0; s < n; s++)
-        {
-            var row = Enumerable.Range(0, n).Where(t => t != s && p[s * n + t] > 0).ToArray();
-            var probs = row.Select(t => p[s * n + t]).ToArray();
-            var total = probs.Sum();
-            // Effects can push a row past 1; scale it back so the moves stay a distribution.
-            if (total > 1) { probs = probs.Select(x => x / total).ToArray(); total = 1; }
-            _stay[s] = total;
-            _to[s] = row;
-            var acc = 0.0;
-            _cum[s] = probs.Select(x => acc += x).ToArray();
-        }
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public int Step(int from, double u)
-    {
-        if (u >= _stay[from]) return from;
-        var cum = _cum[from];
-        for (var k = 0; k < cum.Length; k++) if (u < cum[k]) return _to[from][k];
-        return _to[from][^1];
-    }
-
-    public double MoveProbability(int from) => _stay[from];
-}
+/// <summary>Who a target group sends, drawn for one replicate: cumulative mixes, and each age and gender category's catalog index.</summary>
+public sealed record GroupProfile(double[] IncomeCum, double[] OccupationCum, double[] AgeCum, int[] AgeIndex, double[] GenderCum, int[] GenderIndex);

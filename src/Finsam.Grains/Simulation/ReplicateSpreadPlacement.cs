@@ -10,8 +10,9 @@ namespace Finsam.Grains.Simulation;
 /// Places a replicate on the silo the run grain chose for it (the one with the most room, named in
 /// the request context under <see cref="SiloKey"/>), so a fast or idle silo gets the next
 /// replicate. Without a choice — or if the chosen silo is gone — replicate r goes to silo r mod n.
-/// A replicate's shard, insats and party grains are stateless workers, so they live on its silo.
-/// The run grain also uses it to reach each silo's <see cref="IReplicateSlotsGrain"/>.
+/// The replicate then runs whole there, with the in-process engine. The run grain also uses it to
+/// reach each silo's <see cref="IReplicateSlotsGrain"/>, and <see cref="OrleansReplicateRunner"/>
+/// each silo's <see cref="IReplicateWorkerGrain"/>.
 /// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("finsam.replicate-spread")]
 public sealed class ReplicateSpreadPlacement : PlacementStrategy
