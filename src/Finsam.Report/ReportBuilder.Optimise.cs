@@ -30,7 +30,7 @@ public static partial class ReportBuilder
         var h = new StringBuilder();
         var title = t.T($"Bästa användningen av budgeten – {r.Scenario}", $"The best use of the budget – {r.Scenario}");
         h.Append($"<!DOCTYPE html>\n<html lang=\"{t.Code}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        h.Append($"<title>{E(title)}</title>\n<style>{Css}\ntr.best th, tr.best td {{ font-weight: 600; background: #eef6ee; }}\n</style>\n</head>\n<body>\n<header>\n<p class=\"kicker\">{E(t.T("Finsam – optimering", "Finsam – optimisation"))}</p>\n<h1>{E(title)}</h1>\n</header>\n<main>\n");
+        h.Append($"<title>{E(title)}</title>\n<style>{Css}\ntr.best th, tr.best td {{ font-weight: 600; background: #eef6ee; }}\ntd.settings {{ white-space: normal; text-align: left; min-width: 14em; max-width: 26em; font-size: .9em; }}\n</style>\n</head>\n<body>\n<header>\n<p class=\"kicker\">{E(t.T("Finsam – optimering", "Finsam – optimisation"))}</p>\n<h1>{E(title)}</h1>\n</header>\n<main>\n");
         var direction = o.Direction == Better.Higher ? t.T("högre är bättre", "higher is better") : t.T("lägre är bättre", "lower is better");
         h.Append($"<p>{E(t.T(
             $"Målet är {label.ToLowerInvariant()} ({direction}) inom en budget på {n.Money(r.Budget)} över perioden (eget kapital och bidrag). Sökningen prövade {r.Search.Candidates} fördelningar med {r.Search.Replicates} simuleringar var, alla med samma slumptal (slumpfrö {r.Search.Seed}), så att de skiljer sig åt genom sina val och inte genom slumpen. De bästa {r.Confirmed.Count(c => c.Kind == Optimiser.OptimisedKind)}, planen och de handskrivna varianterna kördes sedan på nytt med {r.Replicates} andra simuleringar (slumpfrö {r.Seed}, samma som finsam compare), så att vinnarens siffror inte är de den valdes på.",
@@ -51,7 +51,7 @@ public static partial class ReportBuilder
             if (c.Kind == Optimiser.VariantKind && c.Description is { } desc) settings = settings.Length == 0 ? desc : $"{settings}. {desc}";
             var p = c.Kind == Optimiser.PlanKind ? t.T("referens", "reference") : c.ProbabilityBetter is { } pb ? n.Share(pb) : "—";
             var row = c.Name == r.Best ? " class=\"best\"" : "";
-            h.Append($"<tr{row}><th scope=\"row\">{E(name)}</th><td>{E(settings)}</td><td>{E(Value(c.Objective, o.Unit))}</td><td>{E(c.Kind == Optimiser.PlanKind ? "" : Diff(c.Difference, o.Unit))}</td><td>{E(p)}</td><td>{E(c.Spend is { } sp ? n.Money(sp.Mean) : "–")}</td></tr>\n");
+            h.Append($"<tr{row}><th scope=\"row\">{E(name)}</th><td class=\"settings\">{E(settings)}</td><td>{E(Value(c.Objective, o.Unit))}</td><td>{E(c.Kind == Optimiser.PlanKind ? "" : Diff(c.Difference, o.Unit))}</td><td>{E(p)}</td><td>{E(c.Spend is { } sp ? n.Money(sp.Mean) : "–")}</td></tr>\n");
         }
         h.Append("</tbody></table></div>\n");
         if (r.Verdicts.Count > 0)
@@ -127,7 +127,7 @@ public static partial class ReportBuilder
             "Each point is an allocation the search tried (means over the search replicates). The frontier joins those no cheaper one beats. The plan and variants over the budget are shown but not counted in the frontier."))}</figcaption></figure>\n");
         h.Append($"<div class=\"table\"><table><caption>{E(t.T("Fronten", "The frontier"))}</caption><thead><tr><th scope=\"col\">{E(t.T("Alternativ", "Alternative"))}</th><th scope=\"col\">{E(t.T("Förbundets kostnad", "Spending"))}</th><th scope=\"col\">{E(label)}</th><th scope=\"col\">{E(t.T("Val", "Settings"))}</th></tr></thead><tbody>\n");
         foreach (var c in r.Candidates.Where(c => c.OnFrontier).OrderBy(c => c.Spend!.Mean))
-            h.Append($"<tr><th scope=\"row\">{E(c.Name)}</th><td>{E(n.Money(c.Spend!.Mean))}</td><td>{E($"{n.Value(c.Objective!.Mean, unit)} ({n.Interval(c.Objective, unit)})")}</td><td>{E(c.Settings is { } s ? settings(s) : "")}</td></tr>\n");
+            h.Append($"<tr><th scope=\"row\">{E(c.Name)}</th><td>{E(n.Money(c.Spend!.Mean))}</td><td>{E($"{n.Value(c.Objective!.Mean, unit)} ({n.Interval(c.Objective, unit)})")}</td><td class=\"settings\">{E(c.Settings is { } s ? settings(s) : "")}</td></tr>\n");
         h.Append("</tbody></table></div>\n</section>\n");
     }
 }
