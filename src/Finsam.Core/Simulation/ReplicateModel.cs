@@ -218,9 +218,14 @@ public sealed class ReplicateModel
     }
 
     /// <summary>Draws an uncertain number from its own stream, named by its field path.</summary>
-    public double Draw(Param p) => p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(Seed, p.Key)));
+    public double Draw(Param p) => p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(Random(Rng.Combine(Seed, p.Key)));
 
-    public double[] DrawMix(Mix mix) => mix.Draw(new StreamRandom(Rng.Combine(Seed, mix.Key)));
+    public double[] DrawMix(Mix mix) => mix.Draw(Random(Rng.Combine(Seed, mix.Key)));
+
+    // One generator per thread, restarted for each draw: a draw is a few numbers, its object was most of the cost.
+    [ThreadStatic] private static StreamRandom? t_random;
+
+    private static StreamRandom Random(ulong stream) => (t_random ??= new StreamRandom(0)).Restart(stream);
 
     private static double[] Spread(double[] shares, IReadOnlyList<string> categories, string[] all)
     {
