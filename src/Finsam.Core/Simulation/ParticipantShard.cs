@@ -270,7 +270,7 @@ public sealed class ParticipantShard
     private void EnsureCapacity(int needed)
     {
         if (needed <= _stream.Length) return;
-        var size = Math.Max(needed, Math.Max(1024, _stream.Length * 2));
+        var size = Math.Max(needed, Math.Max(256, _stream.Length * 2));
         Array.Resize(ref _stream, size);
         Array.Resize(ref _income, size);
         Array.Resize(ref _cfIncome, size);
