@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Finsam.Core.Calibration;
 using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
@@ -22,6 +23,7 @@ public sealed class OrleansBackend : IReplicateRunner
     private readonly FinsamTelemetryOptions _telemetry;
     private IHost? _host;
     private IClusterClient? _client;
+    private OrleansReplicateRunner? _runner;
 
     private OrleansBackend(FinsamClusterOptions? cluster, FinsamTelemetryOptions? telemetry)
     {
@@ -60,10 +62,15 @@ public sealed class OrleansBackend : IReplicateRunner
         return _client = _host.Services.GetRequiredService<IClusterClient>();
     }
 
-    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, CancellationToken ct = default) =>
+        RunAsync(scenario, ScenarioEdits.None, ct);
+
+    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var client = await ConnectAsync(ct);
-        await foreach (var r in new OrleansReplicateRunner(client, Description).RunAsync(scenario, ct)) yield return r;
+        // One runner for the whole command: it keeps the silo list and which silo holds which scenario.
+        _runner ??= new OrleansReplicateRunner(client, Description);
+        await foreach (var r in _runner.RunAsync(scenario, edits, ct)) yield return r;
     }
 
     public async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
@@ -135,6 +142,7 @@ public sealed class OrleansBackend : IReplicateRunner
 
     public async ValueTask DisposeAsync()
     {
+        if (_runner is not null) await _runner.DisposeAsync();
         if (_host is null) return;
         try
         {

@@ -73,11 +73,18 @@ public static class Calibrator
         var original = ScenarioLoader.Load(source with { Overlay = null }, variant);
         var run = new RunOptions { Replicates = options.Replicates, Seed = options.Seed ?? original.Seed };
         var evaluations = 0;
-        async Task<RunResult> Simulate(Scenario s)
+        var runner = options.Runner ?? LocalReplicateRunner.Instance;
+        // Every evaluation is this one scenario with a few values changed: the runner gets the same object
+        // and the edits, so a cluster sends the scenario to each silo once (not once per evaluation).
+        var applied = Simulator.Apply(original, run);
+        async Task<RunResult> Simulate(ScenarioEdits edits)
         {
             ct.ThrowIfCancellationRequested();
             evaluations++;
-            return await (options.Runner ?? LocalReplicateRunner.Instance).RunAllAsync(s, run, ct: ct);
+            var t = Diagnostics.Timings.Start();
+            var result = await runner.CollectAsync(applied, edits, ct: ct);
+            Diagnostics.Timings.Add("evaluation (calibrator)", t);
+            return result;
         }
 
         // 1. Scalar parameters, block by block, with common random numbers.
@@ -86,10 +93,10 @@ public static class Calibrator
         var most = 2 + (long)options.Sweeps * blocks.Sum(b => (long)options.MaxIterationsPerBlock + b.Parameters.Count + 2);
         WorkBudget.EnsureRuns(original, run.Replicates!.Value, most, "calibrate");
 
-        var before = await Simulate(original);
+        var before = await Simulate(ScenarioEdits.None);
         var lossBefore = ScalarLoss(before, original.Recorded);
         var scales = blocks.SelectMany(b => b.Parameters).ToDictionary(p => p.Name, _ => 0.0, StringComparer.Ordinal);   // log scale factors
-        Scenario Apply(IReadOnlyDictionary<string, double> logScales)
+        ScenarioEdits Edits(IReadOnlyDictionary<string, double> logScales)
         {
             var values = new Dictionary<string, Distribution>(StringComparer.Ordinal);
             foreach (var p in blocks.SelectMany(b => b.Parameters))
@@ -98,7 +105,7 @@ public static class Calibrator
                 var s = Math.Exp(Math.Clamp(x, Math.Log(p.Bounds.Min), Math.Log(p.Bounds.Max)));
                 foreach (var q in p.Params) values[q.Key] = ParamScaling.Scale(q.Dist, s, p.FieldMin, p.FieldMax);
             }
-            return ScenarioEdit.With(original, values);
+            return new ScenarioEdits(values);
         }
         for (var sweep = 0; sweep < options.Sweeps && blocks.Count > 0; sweep++)
         {
@@ -119,7 +126,7 @@ public static class Calibrator
                         trial[p.Name] = clamped;
                         penalty += Math.Pow(clamped / p.Sigma, 2) + 100 * Math.Pow(x[k] - clamped, 2);
                     }
-                    var result = Simulate(Apply(trial)).GetAwaiter().GetResult();
+                    var result = Simulate(Edits(trial)).GetAwaiter().GetResult();
                     var f = ScalarLoss(result, block.Targets) + penalty;
                     if (f < best.F) best = (block.Parameters.Select(p => trial[p.Name]).ToArray(), f);
                     return f;
@@ -143,8 +150,9 @@ public static class Calibrator
             }
             if (!moved) break;
         }
-        var fittedScalars = Apply(scales);
-        var middle = blocks.Count > 0 ? await Simulate(fittedScalars) : before;
+        var fittedEdits = Edits(scales);
+        var fittedScalars = fittedEdits.ApplyTo(original);
+        var middle = blocks.Count > 0 ? await Simulate(fittedEdits) : before;
 
         var entries = new List<OverlayEntry>();
         var fitted = new List<FittedValue>();
@@ -177,7 +185,8 @@ public static class Calibrator
 
         // 3. The overlay as written, read back through the loader, against the same records.
         var calibrated = ScenarioLoader.Load(source with { Overlay = new OverlaySource("calibrated-overlay.yaml", overlay) }, variant);
-        var after = await Simulate(calibrated);
+        evaluations++;
+        var after = await runner.RunAllAsync(calibrated, run, ct: ct);
         return new CalibrationResult(overlay, fitted, skipped,
             Summariser.CompareRecorded(before), Summariser.CompareRecorded(after),
             lossBefore, ScalarLoss(after, original.Recorded), evaluations);

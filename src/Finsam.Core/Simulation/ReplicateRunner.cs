@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Finsam.Core.Calibration;
 using Finsam.Core.Diagnostics;
 using Finsam.Core.Loading;
 using Finsam.Core.Results;
@@ -27,6 +28,15 @@ public interface IReplicateRunner : IAsyncDisposable
     /// replicates already applied) and yields each result as it completes, in no particular order.
     /// </summary>
     IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, CancellationToken ct = default);
+
+    /// <summary>
+    /// Runs <paramref name="edits"/> applied to <paramref name="scenario"/> (seed and replicates already
+    /// applied): calibration's evaluations, each a few changed values of one scenario. The results are
+    /// those of <c>RunAsync(edits.ApplyTo(scenario))</c>; a cluster runner sends the scenario to each silo
+    /// once and then only the edits, so pass the same <paramref name="scenario"/> object every time.
+    /// </summary>
+    IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, CancellationToken ct = default) =>
+        RunAsync(edits.ApplyTo(scenario), ct);
 
     /// <summary>
     /// Loads, runs and summarises a scenario file (<c>run</c>, <c>compare</c>). A cluster runner does
@@ -65,11 +75,18 @@ public static class ReplicateRunners
         runner.CollectAsync(Simulator.Apply(scenario, options), progress, ct);
 
     /// <summary>Gathers every replicate of an already-applied scenario in replicate order.</summary>
-    public static async Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, IProgress<int>? progress = null, CancellationToken ct = default)
+    public static Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        Collect(scenario, runner.RunAsync(scenario, ct), progress);
+
+    /// <summary>Gathers every replicate of <paramref name="edits"/> applied to an already-applied scenario, in replicate order.</summary>
+    public static Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, ScenarioEdits edits, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        Collect(edits.ApplyTo(scenario), runner.RunAsync(scenario, edits, ct), progress);
+
+    private static async Task<RunResult> Collect(Scenario scenario, IAsyncEnumerable<ReplicateResult> stream, IProgress<int>? progress)
     {
         var results = new ReplicateResult?[scenario.Replicates];
         var done = 0;
-        await foreach (var r in runner.RunAsync(scenario, ct))
+        await foreach (var r in stream)
         {
             if (results[r.Replicate] is not null) continue;   // a retried replicate never counts twice
             results[r.Replicate] = r;
