@@ -67,11 +67,18 @@ public sealed class OrleansBackend : IReplicateRunner
 
     public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var client = await ConnectAsync(ct);
-        // One runner for the whole command: it keeps the silo list and which silo holds which scenario.
-        _runner ??= new OrleansReplicateRunner(client, Description);
-        await foreach (var r in _runner.RunAsync(scenario, edits, ct)) yield return r;
+        await foreach (var r in (await RunnerAsync(ct)).RunAsync(scenario, edits, ct)) yield return r;
     }
+
+    public async IAsyncEnumerable<(int Replicate, double[] Values)> ForecastAsync(Scenario scenario, ScenarioEdits edits, IReadOnlyList<string> recorded,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var f in (await RunnerAsync(ct)).ForecastAsync(scenario, edits, recorded, ct)) yield return f;
+    }
+
+    // One runner for the whole command: it keeps the silo list and which silo holds which scenario.
+    private async Task<OrleansReplicateRunner> RunnerAsync(CancellationToken ct) =>
+        _runner ??= new OrleansReplicateRunner(await ConnectAsync(ct), Description);
 
     public async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
     {

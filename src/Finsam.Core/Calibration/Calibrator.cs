@@ -86,6 +86,24 @@ public static class Calibrator
             Diagnostics.Timings.Add("evaluation (calibrator)", t);
             return result;
         }
+        // A Nelder–Mead step reads only the forecasts of its block's targets, one value per replicate and target.
+        async Task<double[][]> Forecast(ScenarioEdits edits, IReadOnlyList<string> recorded)
+        {
+            ct.ThrowIfCancellationRequested();
+            evaluations++;
+            var t = Diagnostics.Timings.Start();
+            var values = new double[applied.Replicates][];
+            var done = 0;
+            await foreach (var (r, v) in runner.ForecastAsync(applied, edits, recorded, ct))
+            {
+                if (values[r] is not null) continue;   // a retried replicate never counts twice
+                values[r] = v;
+                done++;
+            }
+            if (done != values.Length) throw new InvalidOperationException($"the runner returned {done} of {values.Length} replicates");
+            Diagnostics.Timings.Add("evaluation (calibrator)", t);
+            return values;
+        }
 
         // 1. Scalar parameters, block by block, with common random numbers.
         var blocks = Blocks(original);
@@ -113,6 +131,7 @@ public static class Calibrator
             foreach (var block in blocks)
             {
                 var start = block.Parameters.Select(p => scales[p.Name]).ToArray();
+                var targetIds = block.Targets.Select(r => r.Id).ToArray();
                 var best = (X: start, F: double.PositiveInfinity);
                 double Objective(Vector<double> x)
                 {
@@ -126,8 +145,8 @@ public static class Calibrator
                         trial[p.Name] = clamped;
                         penalty += Math.Pow(clamped / p.Sigma, 2) + 100 * Math.Pow(x[k] - clamped, 2);
                     }
-                    var result = Simulate(Edits(trial)).GetAwaiter().GetResult();
-                    var f = ScalarLoss(result, block.Targets) + penalty;
+                    var forecasts = Forecast(Edits(trial), targetIds).GetAwaiter().GetResult();
+                    var f = ScalarLoss(block.Targets, forecasts) + penalty;
                     if (f < best.F) best = (block.Parameters.Select(p => trial[p.Name]).ToArray(), f);
                     return f;
                 }
@@ -221,6 +240,24 @@ public static class Calibrator
     /// Poisson deviance 2 Σ [y ln(y/μ) − (y − μ)] between recorded values y and forecast means μ
     /// (μ floored at 0.1 so a forecast of nothing against something observed stays finite).
     /// </summary>
+    /// <summary>
+    /// <see cref="ScalarLoss(RunResult, IEnumerable{RecordedResult})"/> from the targets' forecasts per
+    /// replicate (<c>forecasts[replicate][target]</c>), summed in the same order, so the same number.
+    /// </summary>
+    private static double ScalarLoss(IReadOnlyList<RecordedResult> targets, double[][] forecasts)
+    {
+        var total = 0.0;
+        for (var k = 0; k < targets.Count; k++)
+        {
+            var rec = targets[k];
+            if (rec.IsDistribution || !ScalarQuantities.Contains(rec.Quantity)) continue;
+            var mu = Math.Max(0.1, forecasts.Average(v => v[k]));
+            var y = rec.Value!.Value;
+            total += 2 * ((y > 0 ? y * Math.Log(y / mu) : 0) - (y - mu));
+        }
+        return total;
+    }
+
     public static double ScalarLoss(RunResult run, IEnumerable<RecordedResult> targets)
     {
         var total = 0.0;

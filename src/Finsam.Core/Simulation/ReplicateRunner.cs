@@ -39,6 +39,15 @@ public interface IReplicateRunner : IAsyncDisposable
         RunAsync(edits.ApplyTo(scenario), ct);
 
     /// <summary>
+    /// For each replicate of <paramref name="edits"/> applied to <paramref name="scenario"/>, the forecasts
+    /// of the named recorded results (<see cref="ReplicateRunners.Forecasts"/>), in no particular order:
+    /// all a calibration step reads of a replicate. A cluster runner computes them on the silos and sends
+    /// a few numbers back instead of each whole result.
+    /// </summary>
+    IAsyncEnumerable<(int Replicate, double[] Values)> ForecastAsync(Scenario scenario, ScenarioEdits edits, IReadOnlyList<string> recorded, CancellationToken ct = default) =>
+        ReplicateRunners.ForecastHereAsync(this, scenario, edits, recorded, ct);
+
+    /// <summary>
     /// Loads, runs and summarises a scenario file (<c>run</c>, <c>compare</c>). A cluster runner does
     /// this in a run grain, which stores the result and survives silo failures.
     /// </summary>
@@ -81,6 +90,30 @@ public static class ReplicateRunners
     /// <summary>Gathers every replicate of <paramref name="edits"/> applied to an already-applied scenario, in replicate order.</summary>
     public static Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, ScenarioEdits edits, IProgress<int>? progress = null, CancellationToken ct = default) =>
         Collect(edits.ApplyTo(scenario), runner.RunAsync(scenario, edits, ct), progress);
+
+    /// <summary>
+    /// The first forecast value (<see cref="Summariser.Forecast"/>) of each named recorded result of the
+    /// replicate's scenario, in the order named.
+    /// </summary>
+    public static double[] Forecasts(ScenarioIndex ix, IReadOnlyList<string> recorded, ReplicateResult r)
+    {
+        var values = new double[recorded.Count];
+        for (var k = 0; k < values.Length; k++)
+        {
+            var rec = ix.Scenario.Recorded.FirstOrDefault(x => x.Id == recorded[k])
+                ?? throw new ArgumentException($"the scenario has no recorded result '{recorded[k]}'", nameof(recorded));
+            values[k] = Summariser.Forecast(rec, ix, r)[0];
+        }
+        return values;
+    }
+
+    /// <summary><see cref="IReplicateRunner.ForecastAsync"/> from whole results streamed to this process.</summary>
+    public static async IAsyncEnumerable<(int Replicate, double[] Values)> ForecastHereAsync(IReplicateRunner runner, Scenario scenario,
+        ScenarioEdits edits, IReadOnlyList<string> recorded, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var ix = new ScenarioIndex(edits.ApplyTo(scenario));
+        await foreach (var r in runner.RunAsync(scenario, edits, ct)) yield return (r.Replicate, Forecasts(ix, recorded, r));
+    }
 
     private static async Task<RunResult> Collect(Scenario scenario, IAsyncEnumerable<ReplicateResult> stream, IProgress<int>? progress)
     {

@@ -37,7 +37,25 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
     public IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, CancellationToken ct = default) =>
         RunAsync(scenario, ScenarioEdits.None, ct);
 
-    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, CancellationToken ct = default) =>
+        FanOutAsync(scenario, edits, (worker, reference, replicates) => Whole(worker.RunAsync(reference, replicates, ct)), ct);
+
+    public async IAsyncEnumerable<(int Replicate, double[] Values)> ForecastAsync(Scenario scenario, ScenarioEdits edits, IReadOnlyList<string> recorded,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var ids = recorded.ToArray();
+        await foreach (var (r, v) in FanOutAsync(scenario, edits, (worker, reference, replicates) => Numbered(replicates, worker.ForecastAsync(reference, replicates, ids, ct)), ct))
+            yield return (r, v);
+    }
+
+    private static async Task<ReplicateResult[]?> Whole(Task<Orleans.Concurrency.Immutable<ReplicateResult[]?>> call) => (await call).Value;
+
+    private static async Task<(int, double[])[]?> Numbered(int[] replicates, Task<double[][]?> call) =>
+        await call is { } values ? replicates.Zip(values).ToArray() : null;
+
+    /// <summary>The replicates of the edited scenario, in batches the silos pull; <paramref name="call"/> runs one batch on a worker.</summary>
+    private async IAsyncEnumerable<T> FanOutAsync<T>(Scenario scenario, ScenarioEdits edits,
+        Func<IReplicateWorkerGrain, ScenarioRef, int[], Task<T[]?>> call, [EnumeratorCancellation] CancellationToken ct)
     {
         var t = Timings.Start();
         var blob = _blobs.GetValue(scenario, ScenarioBlob.Of);
@@ -50,7 +68,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         // About four batches per core: small enough to balance, large enough that a call carries real work.
         var pending = new Queue<(int[] Replicates, int Attempt)>(
             Batches(scenario.Replicates, Math.Max(1, silos.Sum(s => s.Slots) * 4)).Select(b => (b, 0)));
-        var running = new Dictionary<Task<ReplicateResult[]?>, (int[] Replicates, int Attempt, SiloAddress Silo)>();
+        var running = new Dictionary<Task<T[]?>, (int[] Replicates, int Attempt, SiloAddress Silo)>();
         var inFlight = silos.ToDictionary(s => s.Silo, _ => 0);
         var suspects = new HashSet<SiloAddress>();
         var delayed = new List<Task<(int[] Replicates, int Attempt)>>();
@@ -67,7 +85,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 if (choice is null) return;
                 var (replicates, attempt) = pending.Dequeue();
                 inFlight[choice]++;
-                running.Add(RunBatchAsync(reference, replicates, choice, ct), (replicates, attempt, choice));
+                running.Add(RunBatchAsync(reference, replicates, choice, call), (replicates, attempt, choice));
             }
         }
 
@@ -83,11 +101,11 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 Dispatch();
                 continue;
             }
-            var batch = (Task<ReplicateResult[]?>)finished;
+            var batch = (Task<T[]?>)finished;
             var (replicates, attempt, silo) = running[batch];
             running.Remove(batch);
             inFlight[silo]--;
-            ReplicateResult[]? results;
+            T[]? results;
             try
             {
                 results = await batch;
@@ -121,20 +139,20 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         return (replicates, attempt);
     }
 
-    private async Task<ReplicateResult[]?> RunBatchAsync(ScenarioRef reference, int[] replicates, SiloAddress silo, CancellationToken ct)
+    private async Task<T[]?> RunBatchAsync<T>(ScenarioRef reference, int[] replicates, SiloAddress silo, Func<IReplicateWorkerGrain, ScenarioRef, int[], Task<T[]?>> call)
     {
         var t = Timings.Start();
         var held = _held.ContainsKey((silo, reference.BaseKey));
         var answer = await ReplicateSpreadPlacement.On(silo,
-            () => grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()).RunAsync(held ? reference.WithoutBase() : reference, replicates, ct));
-        if (answer.Value is not null && !held)
+            () => call(grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()), held ? reference.WithoutBase() : reference, replicates));
+        if (answer is not null && !held)
         {
             // A long-lived runner (a planner's grain) meets many scenarios: forget them all now and then.
             if (_held.Count > 1024) _held.Clear();
             _held[(silo, reference.BaseKey)] = true;
         }
         Timings.Add("batch round trip (runner)", t);
-        return answer.Value;
+        return answer;
     }
 
     /// <summary>The active silos and their cores, asked at most every few seconds (and again after a failure).</summary>

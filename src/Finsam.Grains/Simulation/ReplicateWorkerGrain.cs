@@ -18,6 +18,13 @@ public interface IReplicateWorkerGrain : IGrainWithStringKey
     [Alias("RunRef")] Task<Immutable<ReplicateResult[]?>> RunAsync(ScenarioRef scenario, int[] replicates, CancellationToken ct = default);
 
     /// <summary>
+    /// For the given replicates, the forecasts of the named recorded results
+    /// (<see cref="Finsam.Core.Simulation.ReplicateRunners.Forecasts"/>), computed here so only those numbers
+    /// travel; null as for <see cref="RunAsync(ScenarioRef, int[], CancellationToken)"/>.
+    /// </summary>
+    [Alias("Forecast")] Task<double[][]?> ForecastAsync(ScenarioRef scenario, int[] replicates, string[] recorded, CancellationToken ct = default);
+
+    /// <summary>
     /// One replicate of a run whose results are not stored (<see cref="Runs.RunPersistence.SingleProcess"/>):
     /// computed in one of the silo's slots and handed back by reference.
     /// </summary>
@@ -47,6 +54,25 @@ public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots
         FinsamInstruments.ReplicatesCompleted.Add(results.Length);
         Finsam.Core.Diagnostics.Timings.Add("batch (silo)", t);
         return new Immutable<ReplicateResult[]?>(results);
+    }
+
+    public async Task<double[][]?> ForecastAsync(ScenarioRef scenario, int[] replicates, string[] recorded, CancellationToken ct = default)
+    {
+        if (scenarios.Find(scenario) is not { } index) return null;
+        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicates");
+        activity?.SetTag("finsam.silo", RuntimeIdentity);
+        activity?.SetTag("finsam.replicates.first", replicates.Length > 0 ? replicates[0] : -1);
+        activity?.SetTag("finsam.replicates.count", replicates.Length);
+        var values = await Task.WhenAll(replicates.Select(async r =>
+        {
+            using (await slots.EnterAsync(ct))
+            {
+                var result = await ReplicateWork.RunAsync(() => index.Value, r, 1, ct);
+                return Finsam.Core.Simulation.ReplicateRunners.Forecasts(index.Value, recorded, result);
+            }
+        }));
+        FinsamInstruments.ReplicatesCompleted.Add(values.Length);
+        return values;
     }
 
     public async Task<Immutable<ReplicateResult>> RunOneAsync(ReplicateSpec spec, CancellationToken ct = default)
