@@ -16,6 +16,10 @@ public sealed record ExitPriorFit(
     public bool SpreadUnknown { get; init; }
     /// <summary>Complete exit distributions (no unplaced rest) the fit saw.</summary>
     public int Complete { get; init; }
+    /// <summary>κ: the factor on the predictive concentration that makes leave-one-source-out 90 % intervals hold 90 % inside the data given (<see cref="SpreadCalibration"/>).</summary>
+    public double SpreadScale { get; init; } = 1;
+    /// <summary>Leave-one-source-out coverage of the 90 % intervals at <see cref="SpreadScale"/>, inside the data given: (inside, cells); null when not calibrated.</summary>
+    public (int Inside, int Cells)? InnerCoverage { get; init; }
 
     /// <summary>The kind's keep share λ_j and how sure the library is of it (a Beta's concentration).</summary>
     public (double Mean, double Concentration) KeepShare(string? kind)
@@ -44,7 +48,7 @@ public sealed record ExitPriorFit(
     }
 
     /// <summary>The concentration C_j of a new insats's exit shares around μ.</summary>
-    public double Concentration(string? kind) => Theta.Predictive(kind).Concentration;
+    public double Concentration(string? kind) => Math.Max(1e-3, SpreadScale * Theta.Predictive(kind).Concentration);
 
     public double[] StartOf(string? kind) => kind is not null && KindStarts.TryGetValue(kind, out var s) ? s : GlobalStart;
 
@@ -68,11 +72,13 @@ public static class ExitPriorFitter
 {
     public static readonly double[] InsatsGrid = [0.5, 1, 2, 4, 8, 16, 32, 64, 256];
     public static readonly double[] KindGrid = [0.5, 2, 8, 32, HierarchicalDirichlet.MaxConcentration];
+    /// <summary>u: pseudo-counts of the uniform mix in the all-kinds mean (large u: every kind pulled toward uniform).</summary>
+    public static readonly double[] GlobalGrid = [1, 4, 16, 64, 256];
 
     private sealed record Means(double[] M0, Dictionary<string, double[]> M, Dictionary<string, double> W, double WTotal,
         double L0, Dictionary<string, double> L, Dictionary<string, double> WL, double WLTotal, int Iterations);
 
-    public static ExitPriorFit Fit(IReadOnlyList<InsatsExits> data, (double A, double B, double BKeep)? concentrations = null)
+    public static ExitPriorFit Fit(IReadOnlyList<InsatsExits> data, (double A, double B, double BKeep, double U)? concentrations = null)
     {
         var k = OutcomeClasses.Count;
         var globalStart = Mean(data.Where(d => d.Start is not null).Select(d => d.Start!)) ?? HierarchicalDirichlet.Uniform(k);
@@ -85,14 +91,14 @@ public static class ExitPriorFitter
         // and stays wide (a = 1), like the other fallbacks marked unknown.
         var complete = data.Count(d => d.Censored <= 0 && d.Cells.Count >= 2 && d.Known > 0);
         var unknownSpread = concentrations is null && complete < MinimumComplete;
-        var best = concentrations ?? (unknownSpread ? UnknownSpread : (8, 8, 8));
+        var best = concentrations ?? (unknownSpread ? UnknownSpread : (8, 8, 8, 1));
         var loo = double.NaN;
         var candidates = 0;
         if (concentrations is null && !unknownSpread)
         {
-            var seen = new Dictionary<(double, double, double), double>();
+            var seen = new Dictionary<(double, double, double, double), double>();
             Means? warm = null;
-            double Score((double, double, double) c)
+            double Score((double, double, double, double) c)
             {
                 if (!seen.TryGetValue(c, out var v)) (seen[c], warm) = (v, _) = LeaveOneOut(data, StartFor, c, warm);
                 return v;
@@ -100,31 +106,38 @@ public static class ExitPriorFitter
             for (var round = 0; round < 4; round++)
             {
                 var before = best;
-                best = InsatsGrid.Select(a => (a, best.B, best.BKeep)).MaxBy(Score);
-                best = KindGrid.Select(b => (best.A, b, best.BKeep)).MaxBy(Score);
-                best = KindGrid.Select(b => (best.A, best.B, b)).MaxBy(Score);
+                best = InsatsGrid.Select(a => (a, best.B, best.BKeep, best.U)).MaxBy(Score);
+                best = KindGrid.Select(b => (best.A, b, best.BKeep, best.U)).MaxBy(Score);
+                best = KindGrid.Select(b => (best.A, best.B, b, best.U)).MaxBy(Score);
+                best = GlobalGrid.Select(u => (best.A, best.B, best.BKeep, u)).MaxBy(Score);
                 if (best == before) break;
             }
             loo = Score(best);
             candidates = seen.Count;
         }
         var means = Em(data, StartFor, best, null);
-        return Build(means, best, kindStarts, globalStart, data.Count, loo, candidates) with { SpreadUnknown = unknownSpread, Complete = complete };
+        var fit = Build(means, best, kindStarts, globalStart, data.Count, loo, candidates) with { SpreadUnknown = unknownSpread, Complete = complete };
+        // The spread is recalibrated only when it was chosen (a fixed or unknown spread is used as given) and only on the data given.
+        if (concentrations is not null || unknownSpread) return fit;
+        var chosen = best;
+        var (scale, coverage) = SpreadCalibration.Choose(data, source => Fit(data.Where(d => d.Insats.SourceId != source).ToList(), chosen));
+        return fit with { SpreadScale = scale, InnerCoverage = coverage };
     }
 
     /// <summary>Fewer complete exit distributions than this and the concentrations are not chosen but <see cref="UnknownSpread"/>.</summary>
     public const int MinimumComplete = 3;
 
     /// <summary>The concentrations when the library cannot show the spread: insatser very unlike each other (a = 1), kinds pooled moderately.</summary>
-    public static readonly (double A, double B, double BKeep) UnknownSpread = (1, 8, 8);
+    public static readonly (double A, double B, double BKeep, double U) UnknownSpread = (1, 8, 8, 1);
 
-    private static ExitPriorFit Build(Means f, (double A, double B, double BKeep) c, Dictionary<string, double[]> kindStarts, double[] globalStart, int insatser, double loo, int candidates)
+    private static ExitPriorFit Build(Means f, (double A, double B, double BKeep, double U) c, Dictionary<string, double[]> kindStarts, double[] globalStart, int insatser, double loo, int candidates)
     {
         var boundary = new List<string>();
         if (c.A <= InsatsGrid[0]) boundary.Add($"insats concentration at its lower bound {InsatsGrid[0]}");
         if (c.A >= InsatsGrid[^1]) boundary.Add($"insats concentration at its upper bound {InsatsGrid[^1]}");
         if (c.B >= KindGrid[^1]) boundary.Add("kind concentration at its upper bound (no difference between kinds seen: full pooling)");
-        var theta = new HierarchicalFit(f.M0, f.M, f.W, c.A, c.B, f.WTotal, boundary);
+        if (c.U >= GlobalGrid[^1]) boundary.Add($"global concentration at its upper bound {GlobalGrid[^1]} (all kinds pulled to uniform)");
+        var theta = new HierarchicalFit(f.M0, f.M, f.W, c.A, c.B, f.WTotal, boundary) { GlobalConcentration = c.U };
         var keepBoundary = c.BKeep >= KindGrid[^1] ? new List<string> { "kind concentration at its upper bound (full pooling)" } : [];
         // The keep share is a kind-level quantity (the spread between insatser is in a): its predictive carries only
         // the uncertainty of the kind's mean, hence the very large insats concentration.
@@ -141,7 +154,7 @@ public static class ExitPriorFitter
     /// one M-step on the converged expected counts of all the others — the usual one-step approximation to
     /// refitting, which keeps a grid search over the concentrations within seconds.
     /// </summary>
-    private static (double, Means) LeaveOneOut(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep) c, Means? warm)
+    private static (double, Means) LeaveOneOut(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep, double U) c, Means? warm)
     {
         var full = Em(data, startFor, c, warm, maxIterations: 100, tolerance: 1e-6);
         var parts = EStep(data, startFor, c, full);
@@ -179,7 +192,7 @@ public static class ExitPriorFitter
     /// <summary>What one insats adds to its kind's sums: w·(θ shares) and w, and (with a recorded start) w·keep share and w.</summary>
     private sealed record Part(string Kind, double[] Theta, double WTheta, double Keep, double WKeep);
 
-    private static Means Em(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep) c,
+    private static Means Em(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep, double U) c,
         Means? start, int maxIterations = 200, double tolerance = 1e-7)
     {
         var k = OutcomeClasses.Count;
@@ -204,7 +217,7 @@ public static class ExitPriorFitter
     /// The E-step: each insats's expected true counts (a censored record's given its lower bounds), split over
     /// classes and over keep/θ in proportion to λ_j·s(c) and (1 − λ_j)·m_j(c), and its weight w = N·a/(N + a).
     /// </summary>
-    private static List<Part> EStep(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep) c, Means means)
+    private static List<Part> EStep(IReadOnlyList<InsatsExits> data, Func<InsatsExits, double[]> startFor, (double A, double B, double BKeep, double U) c, Means means)
     {
         var k = OutcomeClasses.Count;
         var parts = new List<Part>();
@@ -254,14 +267,15 @@ public static class ExitPriorFitter
     }
 
     /// <summary>The M-step: m_0 and λ_0 from all insatser (one pseudo-count at uniform / ½), each kind's pooled toward them with b and b_λ.</summary>
-    private static Means MStep(IReadOnlyList<Part> parts, IReadOnlyList<string> kinds, (double A, double B, double BKeep) c, int iterations)
+    private static Means MStep(IReadOnlyList<Part> parts, IReadOnlyList<string> kinds, (double A, double B, double BKeep, double U) c, int iterations)
     {
         var k = OutcomeClasses.Count;
         var wTotal = parts.Sum(p => p.WTheta);
         var wlTotal = parts.Sum(p => p.WKeep);
         var m0 = new double[k];
-        for (var cl = 0; cl < k; cl++) m0[cl] = (parts.Sum(p => p.Theta[cl]) + 1.0 / k) / (wTotal + 1);
-        var l0 = (parts.Sum(p => p.Keep) + 0.5) / (wlTotal + 1);
+        for (var cl = 0; cl < k; cl++) m0[cl] = (parts.Sum(p => p.Theta[cl]) + c.U / k) / (wTotal + c.U);
+        // One pseudo-count at "not kept": without a recorded start the keep part is off and the model is the pooled one.
+        var l0 = parts.Sum(p => p.Keep) / (wlTotal + 1);
         var m = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var l = new Dictionary<string, double>(StringComparer.Ordinal);
         var w = new Dictionary<string, double>(StringComparer.Ordinal);

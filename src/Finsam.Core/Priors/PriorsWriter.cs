@@ -46,7 +46,7 @@ public static class PriorsWriter
             L("    exits:");
             var (keep, keepC) = e.KeepShare(k);
             L($"      keep_start: {{ beta: [{N(keep * keepC)}, {N((1 - keep) * keepC)}] }}   # mean {P(keep)}");
-            var (m, c) = e.Theta.Predictive(k);
+            var (m, c) = (e.Theta.Predictive(k).Mean, e.Concentration(k));
             L($"      others: {Dirichlet(m, c)}");
             L("      by_start:");
             for (var st = 0; st < OutcomeClasses.Count; st++)
