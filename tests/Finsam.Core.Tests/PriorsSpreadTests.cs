@@ -51,8 +51,8 @@ public sealed class PriorsSpreadTests
     {
         var data = ExitEvidence.From(Enumerable.Range(0, 4).Select(i => Insats("s" + i, "i" + i, "samverkansteam", [30, 2, 2, 2, 4])).ToList()).ToList();
         // A kind with no evidence takes the all-kinds mean, where the uniform pull u acts.
-        var light = ExitPriorFitter.Fit(data, (8, 8, 8, 1)).MeanExit("arbetstraning", (int?)null);
-        var heavy = ExitPriorFitter.Fit(data, (8, 8, 8, 256)).MeanExit("arbetstraning", (int?)null);
+        var light = ExitPriorFitter.Fit(data, new ExitHyper(8, 8, 8, 1, 0)).MeanExit("arbetstraning", (int?)null);
+        var heavy = ExitPriorFitter.Fit(data, new ExitHyper(8, 8, 8, 256, 0)).MeanExit("arbetstraning", (int?)null);
         Assert.True(light[0] > 0.6, $"light pull: arbete {light[0]}");
         Assert.True(heavy[0] < light[0] - 0.2, $"heavy pull: arbete {heavy[0]} against {light[0]}");
         Assert.InRange(heavy[1], 0.1, 0.3);
@@ -84,7 +84,7 @@ public sealed class PriorsSpreadTests
         Assert.True(inside >= SpreadCalibration.Level * cells, $"{inside}/{cells} at κ {fit.SpreadScale}");
         Assert.Contains(fit.SpreadScale, SpreadCalibration.Grid);
         // Only the spread is recalibrated: the mean is that of the chosen concentrations.
-        var plain = ExitPriorFitter.Fit(data, (fit.Theta.UnitConcentration, fit.Theta.GroupConcentration, fit.Keep.GroupConcentration, fit.Theta.GlobalConcentration));
+        var plain = ExitPriorFitter.Fit(data, new ExitHyper(fit.Theta.UnitConcentration, fit.Theta.GroupConcentration, fit.Keep.GroupConcentration, fit.Theta.GlobalConcentration, fit.Keep.GlobalMean[0]));
         Assert.Equal(plain.MeanExit("samverkansteam", (int?)null), fit.MeanExit("samverkansteam", (int?)null));
         Assert.Equal(fit.SpreadScale * plain.Concentration("samverkansteam"), fit.Concentration("samverkansteam"), 9);
     }

@@ -45,7 +45,7 @@ public static class PriorsWriter
                 : $"    evidence: {{ insatser: {ins}, sources: {src}{(ins == 0 ? ", note: \"no evidence of this kind: the pooled mean of all kinds, with its spread\"" : "")} }}");
             L("    exits:");
             var (keep, keepC) = e.KeepShare(k);
-            L($"      keep_start: {{ beta: [{N(keep * keepC)}, {N((1 - keep) * keepC)}] }}   # mean {P(keep)}");
+            L($"      keep_start: {{ beta: [{N(Math.Max(1e-4, keep * keepC))}, {N(Math.Max(1e-4, (1 - keep) * keepC))}] }}   # mean {P(keep)}");
             var (m, c) = (e.Theta.Predictive(k).Mean, e.Concentration(k));
             L($"      others: {Dirichlet(m, c)}");
             L("      by_start:");
