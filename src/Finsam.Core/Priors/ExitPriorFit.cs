@@ -60,15 +60,17 @@ public sealed record ExitPriorFit(
 }
 
 /// <summary>
-/// Fits <see cref="ExitPriorFit"/>. Given the three concentrations — a (insatser around their kind's μ),
-/// b (kinds' class mix around all kinds), b_λ (kinds' keep share around all kinds) — the kind means come from
+/// Fits <see cref="ExitPriorFit"/>. Given the hyper-parameters (<see cref="ExitHyper"/>: a, insatser around their
+/// kind's μ; b, kinds' class mix around all kinds; u, the all-kinds mix around uniform; λ_0 and b_λ, kinds' keep
+/// share around λ_0) — so pooled all, pooled same kind, exit = start and uniform are all special cases — the kind means come from
 /// expectation–maximisation over what the evidence hides: the true counts behind a count-censored record
 /// (E[counts | at least x recorded], <see cref="CensoredCounts.Expected"/>), which class inside a grouped
 /// category, and which exits kept their start class (split in proportion to λ_j·s(c) and (1 − λ_j)·m_j(c); the
 /// kind's mean, not the insats's own, or λ is not identified). Each insats informs its kind with the effective
 /// count w = N·a/(N + a) of its placed exits. The concentrations are then chosen, inside the data given, by the
 /// leave-one-source-out likelihood of what each insats recorded under the predictive made from the other sources — nested:
-/// in a backtest only the training fold is seen — by coordinate ascent over a fixed log grid.
+/// in a backtest only the training fold is seen — by coordinate ascent over fixed grids; then
+/// <see cref="SpreadCalibration"/> sets the spread factor κ inside the same data.
 /// </summary>
 /// <summary>The exit model's hyper-parameters: a (insatser around their kind), b (kinds around all), b_λ (kinds' keep share around λ_0), u (uniform pseudo-counts in the all-kinds mean), λ_0.</summary>
 public readonly record struct ExitHyper(double A, double B, double BKeep, double U, double Keep0);
