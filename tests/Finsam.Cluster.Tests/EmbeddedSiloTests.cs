@@ -71,6 +71,41 @@ public sealed class EmbeddedSiloTests
     }
 
     [Fact]
+    public async Task An_embedded_run_takes_the_scenario_its_client_offers_and_gives_the_same_bytes()
+    {
+        var source = Simulation.Example();
+        const int replicates = 12;
+        var expected = await Simulation.InProcessJsonAsync(source, replicates);
+        var loaded = Finsam.Core.Simulation.Simulator.Apply(Finsam.Core.Loading.ScenarioLoader.Load(source), new Finsam.Core.Simulation.RunOptions { Replicates = replicates });
+        using var host = await FinsamSiloConfiguration.StartEmbeddedAsync();
+        try
+        {
+            var client = host.Services.GetRequiredService<IClusterClient>();
+            var scenarios = host.Services.GetRequiredService<Finsam.Grains.Simulation.SiloScenarios>();
+
+            // A renamed copy shows that the run used what was offered, not its payload.
+            scenarios.Offer("offered-renamed", loaded with { Name = "Offered by reference" });
+            var renamed = client.GetGrain<Finsam.Grains.Runs.IRunGrain>("offered-renamed");
+            await renamed.StartAsync(Simulation.Request(source, replicates));
+            var renamedStatus = await Simulation.WaitAsync(renamed, TimeSpan.FromMinutes(2));
+            Assert.Equal("Offered by reference", renamedStatus.ScenarioName);
+            Assert.Null(scenarios.TakeOffered("offered-renamed"));   // the run's driver took it
+
+            // The scenario as loaded by the client: the same bytes as the in-process engine.
+            scenarios.Offer("offered", loaded);
+            var run = client.GetGrain<Finsam.Grains.Runs.IRunGrain>("offered");
+            await run.StartAsync(Simulation.Request(source, replicates));
+            var status = await Simulation.WaitAsync(run, TimeSpan.FromMinutes(2));
+            Assert.Equal(Finsam.Grains.Runs.RunState.Completed, status.State);
+            Assert.Equal(expected, await run.GetResultJsonAsync());
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task ConfigureEmbedded_works_on_a_plain_host_builder()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -59,6 +59,30 @@ public static class BenchEndToEnd
                 r.Ratio.ToString("0.00", c), $"{r.RatioLow.ToString("0.00", c)} – {r.RatioHigh.ToString("0.00", c)}", r.Identical ? "yes" : "[red]NO[/]");
         console.Write(table);
         console.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} cores · .NET {Environment.Version} · medians of {rounds} paired rounds, alternating which mode runs first · wall time of the whole 'finsam run … --out DIR' process · load average when done: {LoadAverage()}[/]");
+        console.MarkupLineInterpolated($"[grey]timed finsam: {Build()}[/]");
+    }
+
+    /// <summary>
+    /// What kind of finsam was timed: a published one (ReadyToRun, precompiled) or a plain build (compiled at
+    /// run time), Release or Debug. The figures differ by about a second a run, so the table says which.
+    /// </summary>
+    public static string Build()
+    {
+        var assembly = typeof(BenchEndToEnd).Assembly;
+        var debug = assembly.GetCustomAttributes(typeof(DebuggableAttribute), false).OfType<DebuggableAttribute>().Any(a => a.IsJITOptimizerDisabled);
+        bool readyToRun;
+        try
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly.Location));
+            readyToRun = pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+        }
+        catch (IOException)
+        {
+            readyToRun = false;
+        }
+        return (debug ? "Debug" : "Release") + (readyToRun
+            ? ", ReadyToRun (published: 'dotnet publish src/Finsam.Client -o out/finsam')"
+            : ", compiled at run time (a plain build; 'dotnet publish src/Finsam.Client -o out/finsam' precompiles it)");
     }
 
     /// <summary>Runs this same finsam (the dll under 'dotnet', or the apphost) as a child process; wall seconds.</summary>

@@ -81,7 +81,7 @@ public static class RunCommand
                 Timings.Mark($"{runner.Description} ready");
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var outcome = await WithProgress(console, $"{scenario.Name}{(chosen is null ? "" : $" [{chosen}]")}", total,
-                    progress => runner.SummariseAsync(new RunJob(source, chosen, options, parse.GetValue(runId)), progress, ct));
+                    progress => runner.SummariseAsync(new RunJob(source, chosen, options, parse.GetValue(runId)) { Loaded = scenario }, progress, ct));
                 var summary = outcome.Summary;
                 var elapsed = clock.Elapsed;
                 Timings.Mark("replicates run and summarised");

@@ -86,12 +86,29 @@ public sealed class OrleansBackend : IReplicateRunner
         var runId = job.RunId ?? Guid.NewGuid().ToString("N");
         var run = client.GetGrain<IRunGrain>(runId);
         var options = job.Options;
+        // The embedded silo shares this process: its run takes the scenario already loaded here instead of loading the text again.
+        var local = _cluster is null && job.Loaded is { } loaded ? _host!.Services.GetRequiredService<SiloScenarios>() : null;
+        local?.Offer(runId, Simulator.Apply(job.Loaded!, options));
+        try
+        {
+            return await FollowAsync(run, runId, job, progress, ct);
+        }
+        finally
+        {
+            local?.TakeOffered(runId);
+        }
+    }
+
+    private async Task<RunOutcome> FollowAsync(IRunGrain run, string runId, RunJob job, IProgress<int>? progress, CancellationToken ct)
+    {
+        var options = job.Options;
         var status = await run.StartAsync(new RunRequest(ScenarioPayload.From(job.Source, job.Variant, options), options.Shards > 1 ? options.Shards : 0));
         try
         {
             while (!status.IsFinished)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(150), ct);
+                // The embedded silo answers in microseconds, so it is asked often: a run's end is noticed at once.
+                await Task.Delay(TimeSpan.FromMilliseconds(_cluster is null ? 20 : 150), ct);
                 status = await PollAsync(run, ct);
                 progress?.Report(status.Completed);
             }
@@ -102,8 +119,8 @@ public sealed class OrleansBackend : IReplicateRunner
             throw;
         }
         // The embedded silo shares this process: its run hands the summary over by reference, no JSON.
-        if (_cluster is null && status.State == RunState.Completed && await run.GetSummaryAsync() is { } local)
-            return new RunOutcome(local.Value, runId, status.Seconds);
+        if (_cluster is null && status.State == RunState.Completed && await run.GetSummaryAsync() is { } summary)
+            return new RunOutcome(summary.Value, runId, status.Seconds);
         return new RunOutcome(await ResultAsync(run, status), runId, status.Seconds);
     }
 

@@ -30,11 +30,14 @@ internal sealed class DurationDraw(DurationSpec spec, ReplicateModel m)
                 break;
             default:
                 var cdf = Cdf(_mean * multiplier, _sd * multiplier);
+                var below = 0.0;   // cdf(d − 0.5): the last month's upper edge, computed once
                 for (var d = 1; d < length; d++)
                 {
-                    var survive = d == 1 ? 1 : 1 - cdf(d - 0.5);
-                    var leave = cdf(d + 0.5) - (d == 1 ? 0 : cdf(d - 0.5));
+                    var upto = cdf(d + 0.5);
+                    var survive = d == 1 ? 1 : 1 - below;
+                    var leave = upto - (d == 1 ? 0 : below);
                     h[d] = survive <= 1e-12 ? 1 : Math.Clamp(leave / survive, 0, 1);
+                    below = upto;
                 }
                 break;
         }

@@ -52,6 +52,16 @@ public sealed class ExitCounts
         if (OccupationTransition.Length > 0) new Cube<int>(OccupationTransition, Insatser, Occupations, Occupations)[i, startOccupation, occupation]++;
     }
 
+    /// <summary>Zeroes the counts for the next month.</summary>
+    public void Clear()
+    {
+        Array.Clear(ExitIncome);
+        Array.Clear(IncomeTransition);
+        Array.Clear(OccupationTransition);
+        Array.Clear(StaySum);
+        Array.Clear(StayBand);
+    }
+
     /// <summary>Adds this month's counts into the replicate's month rows.</summary>
     public void AddTo(ReplicateResult r, int month)
     {

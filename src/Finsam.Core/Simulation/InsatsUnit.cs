@@ -11,6 +11,7 @@ public sealed class InsatsUnit(ReplicateModel model, int insats)
     private readonly List<QueueEntry> _queue = [];
     private int _head;
     private int _occupancy;
+    private readonly List<QueueEntry> _removed = [];   // refilled every month
     // After its last intake month an insats never admits again, so whoever waits is turned away.
     private readonly int _lastIntake = LastIntakeMonth(model, insats);
 
@@ -31,7 +32,8 @@ public sealed class InsatsUnit(ReplicateModel model, int insats)
         var open = model.IntakeOpen[month, Insats];
         var closedForGood = month > _lastIntake;
 
-        var removed = new List<QueueEntry>();
+        var removed = _removed;
+        removed.Clear();
         int gaveUp = 0, closed = 0;
         if (closedForGood || giveUp > 0)
         {
@@ -61,22 +63,30 @@ public sealed class InsatsUnit(ReplicateModel model, int insats)
             _head = 0;
         }
 
-        var fresh = newEntries.ToList();
-        fresh.Sort(static (a, b) => a.Month != b.Month ? a.Month.CompareTo(b.Month) : a.Id.CompareTo(b.Id));
-        if (closedForGood)
-        {
-            removed.AddRange(fresh);
-            closed += fresh.Count;
-        }
-        else _queue.AddRange(fresh);
+        // The new entries join in (month, id) order, sorted where they land; (month, id) is unique, so the order is too.
+        var target = closedForGood ? removed : _queue;
+        var from = target.Count;
+        target.AddRange(newEntries);
+        var added = target.Count - from;
+        target.Sort(from, added, ByMonthThenId.Instance);
+        if (closedForGood) closed += added;
 
         var capacity = model.Capacity[month, Insats];
         var admitCount = open ? Math.Clamp(capacity - _occupancy, 0, QueueLength) : 0;
-        var admitted = _queue.GetRange(_head, admitCount).ToArray();
-        var waits = admitted.Select(e => month - e.Month).ToArray();
+        var admitted = admitCount == 0 ? [] : new QueueEntry[admitCount];
+        _queue.CopyTo(_head, admitted, 0, admitCount);
+        var waits = admitCount == 0 ? [] : new int[admitCount];
+        for (var k = 0; k < admitCount; k++) waits[k] = month - admitted[k].Month;
         _head += admitCount;
         _occupancy += admitCount;
         return new AdmissionReport(admitted, waits, [.. removed], gaveUp, closed, capacity, _occupancy, QueueLength);
+    }
+
+    private sealed class ByMonthThenId : IComparer<QueueEntry>
+    {
+        public static readonly ByMonthThenId Instance = new();
+
+        public int Compare(QueueEntry a, QueueEntry b) => a.Month != b.Month ? a.Month.CompareTo(b.Month) : a.Id.CompareTo(b.Id);
     }
 
     private static int LastIntakeMonth(ReplicateModel model, int insats)

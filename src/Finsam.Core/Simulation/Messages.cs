@@ -30,7 +30,10 @@ public sealed record ShardDecisions(Admission[] Admitted, Removal[] Removed)
 /// <summary>A shard's month: what its people did, and the queue entries of next month's intake (null in the last month).</summary>
 public sealed record ShardMonth(ProgressReport Progress, IntakeReport? NextIntake);
 
-/// <summary>What a shard's participants did in a month, as counts the coordinator sums.</summary>
+/// <summary>
+/// What a shard's participants did in a month, as counts the coordinator sums. A shard refills one
+/// report month after month (<see cref="Clear"/>); the coordinator reads it before the next month.
+/// </summary>
 public sealed class ProgressReport
 {
     public required int[] Exits { get; init; }               // [insats] places freed (planned, unplanned, chained)
@@ -46,9 +49,28 @@ public sealed class ProgressReport
     public required int[] CounterfactualIncome { get; init; }
     public required int[] Occupation { get; init; }          // [occupation]
     public required int[] ServedByGender { get; init; }      // [gender] first admissions this month
-    public int WorkOrStudies { get; init; }                  // first exits to work or studies this month
-    public int Due12 { get; init; }                          // referred exactly 12 months ago
-    public int SelfSufficient12 { get; init; }
-    public int CounterfactualSelfSufficient12 { get; init; }
-    public long ParticipantMonths { get; init; }
+    public int WorkOrStudies { get; set; }                  // first exits to work or studies this month
+    public int Due12 { get; set; }                          // referred exactly 12 months ago
+    public int SelfSufficient12 { get; set; }
+    public int CounterfactualSelfSufficient12 { get; set; }
+    public long ParticipantMonths { get; set; }
+
+    /// <summary>Zeroes every count for the next month.</summary>
+    public void Clear()
+    {
+        Array.Clear(Exits);
+        Array.Clear(Planned);
+        Array.Clear(Dropouts);
+        Array.Clear(Chained);
+        Array.Clear(ExitOccupation);
+        Array.Clear(StartIncome);
+        Array.Clear(StartOccupation);
+        Array.Clear(Income);
+        Array.Clear(CounterfactualIncome);
+        Array.Clear(Occupation);
+        Array.Clear(ServedByGender);
+        Detail.Clear();
+        WorkOrStudies = Due12 = SelfSufficient12 = CounterfactualSelfSufficient12 = 0;
+        ParticipantMonths = 0;
+    }
 }

@@ -32,6 +32,9 @@ public sealed class ParticipantShard
     private short[] _monthsIn = [];
     private short[] _referred = [];
     private readonly List<(int Id, int Insats)> _chained = [];
+    // Refilled every month: the coordinator reads a month's report and requests before the next.
+    private readonly ProgressReport _report;
+    private readonly List<QueueEntry>[] _requests;
 
     public ParticipantShard(ReplicateModel model, int shard, int shardCount)
     {
@@ -40,6 +43,17 @@ public sealed class ParticipantShard
         _model = model;
         _shard = shard;
         _shardCount = shardCount;
+        var ix = model.Ix;
+        int nI = model.InsatsCount, nS = ix.Incomes.Length, nO = ix.Occupations.Length;
+        _report = new ProgressReport
+        {
+            Exits = new int[nI], Planned = new int[nI], Dropouts = new int[nI], Chained = new int[nI],
+            ExitOccupation = new Table<int>(nI, nO).Data, StartIncome = new Table<int>(nI, nS).Data, StartOccupation = new Table<int>(nI, nO).Data,
+            Detail = new ExitCounts(model.Records, nI, nS, nO), Income = new int[nS], CounterfactualIncome = new int[nS],
+            Occupation = new int[nO], ServedByGender = new int[ix.Genders.Length],
+        };
+        _requests = new List<QueueEntry>[nI];
+        for (var i = 0; i < nI; i++) _requests[i] = [];
     }
 
     public int Count => _count;
@@ -56,7 +70,8 @@ public sealed class ParticipantShard
     {
         var ix = _model.Ix;
         var nI = _model.InsatsCount;
-        var requests = new List<QueueEntry>?[nI];
+        var requests = _requests;
+        foreach (var l in requests) l.Clear();
         var ineligible = new int[nI];
         EnsureCapacity(_count + referrals.Length);
         foreach (var r in referrals)
@@ -83,7 +98,7 @@ public sealed class ParticipantShard
             if (Eligible(j, target))
             {
                 _location[j] = (short)-(target + 2);
-                (requests[target] ??= []).Add(new QueueEntry(r.Id, _shard, month));
+                requests[target].Add(new QueueEntry(r.Id, _shard, month));
             }
             else
             {
@@ -92,9 +107,11 @@ public sealed class ParticipantShard
             }
         }
         foreach (var (id, k) in _chained)
-            (requests[k] ??= []).Add(new QueueEntry(id, _shard, month));
+            requests[k].Add(new QueueEntry(id, _shard, month));
         _chained.Clear();
-        return new IntakeReport(requests.Select(l => l?.ToArray() ?? []).ToArray(), ineligible);
+        var arrays = new QueueEntry[nI][];
+        for (var i = 0; i < nI; i++) arrays[i] = requests[i].ToArray();
+        return new IntakeReport(arrays, ineligible);
     }
 
     /// <summary>Progress of a month, then the intake of the next month's referrals (if any).</summary>
@@ -116,18 +133,20 @@ public sealed class ParticipantShard
     {
         var ix = _model.Ix;
         int nI = _model.InsatsCount, nS = ix.Incomes.Length, nO = ix.Occupations.Length;
-        var exits = new int[nI];
-        var planned = new int[nI];
-        var dropouts = new int[nI];
-        var chained = new int[nI];
-        var exitOcc = new Table<int>(nI, nO);
-        var startIncome = new Table<int>(nI, nS);
-        var startOcc = new Table<int>(nI, nO);
-        var income = new int[nS];
-        var cfIncome = new int[nS];
-        var occupation = new int[nO];
-        var servedByGender = new int[ix.Genders.Length];
-        var detail = new ExitCounts(_model.Records, nI, nS, nO);
+        var report = _report;
+        report.Clear();
+        var exits = report.Exits;
+        var planned = report.Planned;
+        var dropouts = report.Dropouts;
+        var chained = report.Chained;
+        var exitOcc = new Table<int>(report.ExitOccupation, nI, nO);
+        var startIncome = new Table<int>(report.StartIncome, nI, nS);
+        var startOcc = new Table<int>(report.StartOccupation, nI, nO);
+        var income = report.Income;
+        var cfIncome = report.CounterfactualIncome;
+        var occupation = report.Occupation;
+        var servedByGender = report.ServedByGender;
+        var detail = report.Detail;
         int workOrStudies = 0, due12 = 0, ss12 = 0, cfss12 = 0;
 
         foreach (var r in decisions.Removed)
@@ -240,19 +259,18 @@ public sealed class ParticipantShard
             }
         }
 
-        return new ProgressReport
-        {
-            Exits = exits, Planned = planned, Dropouts = dropouts, Chained = chained, ExitOccupation = exitOcc.Data,
-            StartIncome = startIncome.Data, StartOccupation = startOcc.Data, Detail = detail, Income = income, CounterfactualIncome = cfIncome,
-            Occupation = occupation, ServedByGender = servedByGender, WorkOrStudies = workOrStudies,
-            Due12 = due12, SelfSufficient12 = ss12, CounterfactualSelfSufficient12 = cfss12, ParticipantMonths = _count,
-        };
+        report.WorkOrStudies = workOrStudies;
+        report.Due12 = due12;
+        report.SelfSufficient12 = ss12;
+        report.CounterfactualSelfSufficient12 = cfss12;
+        report.ParticipantMonths = _count;
+        return report;
     }
 
     private void EnsureCapacity(int needed)
     {
         if (needed <= _stream.Length) return;
-        var size = Math.Max(needed, Math.Max(1024, _stream.Length * 2));
+        var size = Math.Max(needed, Math.Max(256, _stream.Length * 2));
         Array.Resize(ref _stream, size);
         Array.Resize(ref _income, size);
         Array.Resize(ref _cfIncome, size);

@@ -16,16 +16,21 @@ public sealed class PartyUnit(ReplicateModel model, int party)
 {
     private readonly int[] _flows = Enumerable.Range(0, model.Ix.Flows.Length).Where(f => model.Ix.FlowParty[f] == party).ToArray();
     private readonly PartyMonth[] _ledger = new PartyMonth[model.Months];
+    // Each flow's referral stream of this replicate; the month is the second key.
+    private readonly ulong[] _streams = Enumerable.Range(0, model.Ix.Flows.Length).Where(f => model.Ix.FlowParty[f] == party)
+        .Select(f => Rng.Combine(model.Seed, model.Ix.FlowReferralKey[f])).ToArray();
+    private readonly FlowCount[] _counts = new FlowCount[model.Ix.FlowParty.Count(p => p == party)];   // refilled every month
+    private readonly StreamRandom _random = new(0);
 
     public int Party { get; } = party;
 
     /// <summary>The party's ledger, month by month (months not yet booked are zero).</summary>
     public IReadOnlyList<PartyMonth> Ledger => _ledger;
 
-    /// <summary>How many people each of this party's flows refers this month (Poisson, or a cohort).</summary>
+    /// <summary>How many people each of this party's flows refers this month (Poisson, or a cohort); the array is refilled next month.</summary>
     public FlowCount[] DrawReferrals(int month)
     {
-        var result = new FlowCount[_flows.Length];
+        var result = _counts;
         for (var k = 0; k < _flows.Length; k++)
         {
             var f = _flows[k];
@@ -33,8 +38,7 @@ public sealed class PartyUnit(ReplicateModel model, int party)
             var rate = model.FlowRate[month, f];
             if (rate > 0)
             {
-                var stream = Rng.Combine(Rng.Combine(model.Seed, "referrals:" + model.Ix.Flows[f].Id), (ulong)month);
-                count += Poisson.Sample(new StreamRandom(stream), rate);
+                count += Poisson.Sample(_random.Restart(Rng.Combine(_streams[k], (ulong)month)), rate);
             }
             result[k] = new FlowCount(f, count);
         }

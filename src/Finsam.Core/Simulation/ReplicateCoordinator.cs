@@ -5,7 +5,9 @@ namespace Finsam.Core.Simulation;
 /// <summary>
 /// The actors of one replicate as the coordinator sees them. In-process they are objects
 /// (<see cref="LocalActors"/>); in a cluster, grains. Each call fans out to every shard, insats or
-/// party and returns their answers in index order.
+/// party and returns their answers in index order. An answer, and what was handed over in a call,
+/// belongs to the caller only until the next call of the same kind: in-process actors refill the
+/// same buffers month after month rather than allocate them anew.
 /// </summary>
 public interface IReplicateActors
 {
@@ -56,46 +58,65 @@ public static class ReplicateCoordinator
         var income = result.PerIncome(result.Income);
         var cfIncome = result.PerIncome(result.CounterfactualIncome);
 
+        // Buffers reused month after month: the actors read what they are given before they answer
+        // (see IReplicateActors), so nothing handed over is still in use when a buffer is refilled.
+        var perFlow = new int[ix.Flows.Length];
+        var perShardCount = new int[shards];
+        var perInsats = new QueueEntry[nI][];
+        var admittedPerShard = new List<Admission>[shards];
+        var removedPerShard = new List<Removal>[shards];
+        for (var s = 0; s < shards; s++) { admittedPerShard[s] = []; removedPerShard[s] = []; }
+        var decisions = new ShardDecisions[shards];
+        var intake = new IntakeReport[shards];
+        var paid = new double[nPay];
+        var cfPaid = new double[nPay];
+
         async Task<Referral[][]> Referrals(int m)
         {
             // Parties draw counts; ids are handed out in flow order, shards by id.
             var counts = await actors.DrawReferralsAsync(m, ct);
-            var perFlow = new int[ix.Flows.Length];
+            Array.Clear(perFlow);
             foreach (var partyCounts in counts)
                 foreach (var fc in partyCounts) perFlow[fc.Flow] = fc.Count;
-            var perShard = new List<Referral>[shards];
-            for (var s = 0; s < shards; s++) perShard[s] = [];
+            var total = 0;
+            for (var f = 0; f < perFlow.Length; f++) total += perFlow[f];
+            // Ids nextId … nextId + total − 1 go round the shards in turn.
+            var perShard = new Referral[shards][];
+            for (var s = 0; s < shards; s++)
+            {
+                var first = ((s - nextId) % shards + shards) % shards;
+                perShard[s] = total > first ? new Referral[(total - first + shards - 1) / shards] : [];
+            }
+            Array.Clear(perShardCount);
             for (var f = 0; f < perFlow.Length; f++)
             {
                 referred[m, ix.FlowInsats[f]] += perFlow[f];
                 for (var k = 0; k < perFlow[f]; k++)
                 {
                     var id = nextId++;
-                    perShard[id % shards].Add(new Referral(id, f));
+                    var s = id % shards;
+                    perShard[s][perShardCount[s]++] = new Referral(id, f);
                 }
             }
             result.Referrals = nextId;
-            return perShard.Select(l => l.ToArray()).ToArray();
+            return perShard;
         }
 
-        var intake = await actors.IntakeAsync(0, await Referrals(0), ct);
+        (await actors.IntakeAsync(0, await Referrals(0), ct)).CopyTo(intake, 0);
         for (var m = 0; m < months; m++)
         {
             ct.ThrowIfCancellationRequested();
 
             // Intake: new participants and chained ones join the queues.
-            var perInsats = new QueueEntry[nI][];
             for (var i = 0; i < nI; i++)
             {
-                perInsats[i] = intake.SelectMany(r => r.Requests[i]).ToArray();
-                ineligible[m, i] = intake.Sum(r => r.Ineligible[i]);
+                perInsats[i] = Gather(intake, i);
+                for (var s = 0; s < shards; s++) ineligible[m, i] += intake[s].Ineligible[i];
             }
 
             // Admissions, decided by each insats on its own queue.
             var admissions = await actors.AdmitAsync(m, left, perInsats, ct);
-            var admittedPerShard = new List<Admission>[shards];
-            var removedPerShard = new List<Removal>[shards];
-            for (var s = 0; s < shards; s++) { admittedPerShard[s] = []; removedPerShard[s] = []; }
+            for (var s = 0; s < shards; s++) { admittedPerShard[s].Clear(); removedPerShard[s].Clear(); }
             for (var i = 0; i < nI; i++)
             {
                 var a = admissions[i];
@@ -116,14 +137,14 @@ public static class ReplicateCoordinator
             }
 
             // Progress: exits, dropouts, chains, baseline transitions, twins.
-            var decisions = new ShardDecisions[shards];
             for (var s = 0; s < shards; s++) decisions[s] = new ShardDecisions([.. admittedPerShard[s]], [.. removedPerShard[s]]);
             var next = m + 1 < months ? await Referrals(m + 1) : null;
             var steps = await actors.StepAsync(m, decisions, next, ct);
-            intake = steps.Select(x => x.NextIntake!).ToArray();
-            left = new int[nI];
-            foreach (var r in steps.Select(x => x.Progress))
+            for (var s = 0; s < shards; s++) intake[s] = steps[s].NextIntake!;
+            Array.Clear(left);
+            foreach (var step in steps)
             {
+                var r = step.Progress;
                 Add(left, r.Exits);
                 Add(result.PerInsats(result.Planned).Month(m), r.Planned);
                 Add(result.PerInsats(result.Dropouts).Month(m), r.Dropouts);
@@ -144,8 +165,8 @@ public static class ReplicateCoordinator
             }
 
             // Costs: each person-month of ersättning is booked to its payer, then to the parties.
-            var paid = new double[nPay];
-            var cfPaid = new double[nPay];
+            Array.Clear(paid);
+            Array.Clear(cfPaid);
             for (var st = 0; st < nS; st++)
             {
                 var payer = ix.IncomePayer[st];
@@ -177,6 +198,23 @@ public static class ReplicateCoordinator
         Copy(model.Budget.InsatsSpend, result.PerInsatsSpend);
         result.Served = result.ServedByGender.Sum();
         return result;
+    }
+
+    /// <summary>Every shard's queue entries for insats <paramref name="i"/>; one shard's are passed on as they are.</summary>
+    private static QueueEntry[] Gather(IntakeReport[] intake, int i)
+    {
+        if (intake.Length == 1) return intake[0].Requests[i];
+        var n = 0;
+        foreach (var r in intake) n += r.Requests[i].Length;
+        if (n == 0) return [];
+        var all = new QueueEntry[n];
+        n = 0;
+        foreach (var r in intake)
+        {
+            r.Requests[i].CopyTo(all, n);
+            n += r.Requests[i].Length;
+        }
+        return all;
     }
 
     private static void Add(Span<int> into, int[] values)

@@ -180,6 +180,7 @@ public sealed class ReplicateModel
         var dropout = ins.Dropout is null ? 0 : Draw(ins.Dropout);
         var giveUp = ins.GiveUp is null ? 0 : Draw(ins.GiveUp);
 
+        var exitMultipliers = new double[ix.Occupations.Length];
         for (var m = 0; m < Months; m++)
         {
             var running = m >= start && m <= StopMonth[i];
@@ -191,7 +192,8 @@ public sealed class ReplicateModel
             Hazard[m, i] = h;
             Dropout[m, i] = Math.Clamp(dropout * effects.Multiplier(i, m, e => e.Dropout), 0, 1);
             GiveUp[m, i] = Math.Clamp(giveUp * effects.Multiplier(i, m, e => e.GiveUp), 0, 1);
-            DestinationCum[m, i] = destinations.For(effects.ExitMultipliers(i, m, ix.Occupations.Length));
+            effects.ExitMultipliers(i, m, exitMultipliers);
+            DestinationCum[m, i] = destinations.For(exitMultipliers);
         }
     }
 
@@ -218,9 +220,14 @@ public sealed class ReplicateModel
     }
 
     /// <summary>Draws an uncertain number from its own stream, named by its field path.</summary>
-    public double Draw(Param p) => p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(Seed, p.Key)));
+    public double Draw(Param p) => p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(Random(Rng.Combine(Seed, p.Key)));
 
-    public double[] DrawMix(Mix mix) => mix.Draw(new StreamRandom(Rng.Combine(Seed, mix.Key)));
+    public double[] DrawMix(Mix mix) => mix.Draw(Random(Rng.Combine(Seed, mix.Key)));
+
+    // One generator per thread, restarted for each draw: a draw is a few numbers, its object was most of the cost.
+    [ThreadStatic] private static StreamRandom? t_random;
+
+    private static StreamRandom Random(ulong stream) => (t_random ??= new StreamRandom(0)).Restart(stream);
 
     private static double[] Spread(double[] shares, IReadOnlyList<string> categories, string[] all)
     {
@@ -264,6 +271,7 @@ public sealed class ReplicateModel
         private double[]? _lastMultipliers;
         private double[][]? _lastTable;
 
+        /// <summary>The table for these multipliers (the caller may refill its array afterwards: a copy is kept).</summary>
         public double[][] For(double[] multipliers)
         {
             if (_lastTable is not null && multipliers.AsSpan().SequenceEqual(_lastMultipliers)) return _lastTable;
@@ -274,7 +282,7 @@ public sealed class ReplicateModel
                     tables[row] = cum = Cumulate(Normalise(row.Select((x, o) => x * multipliers[o]).ToArray()));
                 return cum;
             }).ToArray();
-            _lastMultipliers = multipliers;
+            _lastMultipliers = (double[])multipliers.Clone();
             return _lastTable;
         }
     }

@@ -53,7 +53,7 @@ public interface IReplicateRunner : IAsyncDisposable
     /// </summary>
     async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
     {
-        var scenario = Simulator.Apply(ScenarioLoader.Load(job.Source, job.Variant), job.Options);
+        var scenario = Simulator.Apply(job.Loaded ?? ScenarioLoader.Load(job.Source, job.Variant), job.Options);
         // Each replicate is folded into the summary as it arrives; only its summary row is kept.
         using var builder = new SummaryBuilder(scenario, new ScenarioIndex(scenario));
         await foreach (var r in RunAsync(scenario, ct))
@@ -71,7 +71,14 @@ public interface IReplicateRunner : IAsyncDisposable
 }
 
 /// <summary>A scenario file to run and summarise; <see cref="RunId"/> names the run in a cluster.</summary>
-public sealed record RunJob(ScenarioSource Source, string? Variant, RunOptions Options, string? RunId = null);
+public sealed record RunJob(ScenarioSource Source, string? Variant, RunOptions Options, string? RunId = null)
+{
+    /// <summary>
+    /// The caller's own <c>ScenarioLoader.Load(Source, Variant)</c>, when it has already loaded and checked it:
+    /// a runner in this process uses it instead of loading the file again (a cluster always loads <see cref="Source"/>).
+    /// </summary>
+    public Scenario? Loaded { get; init; }
+}
 
 /// <summary>A summarised run; on a cluster also its id and the time it took inside the silos.</summary>
 public sealed record RunOutcome(RunSummary Summary, string? RunId = null, double? ClusterSeconds = null);

@@ -50,14 +50,23 @@ public static class Rng
 /// </summary>
 public sealed class StreamRandom(ulong stream) : Random
 {
+    private ulong _stream = stream;
     private long _counter;
 
-    public override double NextDouble() => Rng.Uniform(stream, _counter++);
+    /// <summary>Starts over on another stream, exactly as a new instance would (one object for many short draws).</summary>
+    public StreamRandom Restart(ulong stream)
+    {
+        _stream = stream;
+        _counter = 0;
+        return this;
+    }
+
+    public override double NextDouble() => Rng.Uniform(_stream, _counter++);
     protected override double Sample() => NextDouble();
     public override int Next() => (int)(NextDouble() * int.MaxValue);
     public override int Next(int maxValue) => (int)(NextDouble() * maxValue);
     public override int Next(int minValue, int maxValue) => minValue + (int)(NextDouble() * ((long)maxValue - minValue));
-    public override long NextInt64() => (long)(Rng.Mix(stream + (ulong)_counter++ * 0x9E3779B97F4A7C15UL) >> 1);
+    public override long NextInt64() => (long)(Rng.Mix(_stream + (ulong)_counter++ * 0x9E3779B97F4A7C15UL) >> 1);
     public override void NextBytes(byte[] buffer) => NextBytes(buffer.AsSpan());
     public override void NextBytes(Span<byte> buffer)
     {

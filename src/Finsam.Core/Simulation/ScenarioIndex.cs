@@ -34,6 +34,8 @@ public sealed class ScenarioIndex
     public int[] FlowParty { get; }
     public int[] FlowGroup { get; }
     public int[] FlowInsats { get; }
+    /// <summary>The key of each flow's referral stream (hashed once per run, not per replicate and month).</summary>
+    public ulong[] FlowReferralKey { get; }
     /// <summary>For each payer, the parties that carry it and their share of it.</summary>
     public (int Party, double Share)[][] PayerParties { get; }
 
@@ -60,6 +62,7 @@ public sealed class ScenarioIndex
         FlowParty = Flows.Select(f => Array.FindIndex(Parties, p => p.Id == f.From)).ToArray();
         FlowGroup = Flows.Select(f => Array.FindIndex(Groups, g => g.Id == f.TargetGroup)).ToArray();
         FlowInsats = Flows.Select(f => InsatsIndex(f.To)).ToArray();
+        FlowReferralKey = Flows.Select(f => Rng.Hash("referrals:" + f.Id)).ToArray();
 
         PayerParties = s.Payers.Select(payer =>
         {

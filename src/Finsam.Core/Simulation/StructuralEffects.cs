@@ -44,16 +44,14 @@ internal sealed class StructuralEffects
         return mult;
     }
 
-    /// <summary>The effects on an insats's exit destinations in month <paramref name="m"/>, one multiplier per occupation.</summary>
-    public double[] ExitMultipliers(int insats, int m, int occupations)
+    /// <summary>The effects on an insats's exit destinations in month <paramref name="m"/>, one multiplier per occupation, written into <paramref name="multipliers"/>.</summary>
+    public void ExitMultipliers(int insats, int m, Span<double> multipliers)
     {
-        var multipliers = new double[occupations];
-        Array.Fill(multipliers, 1.0);
+        multipliers.Fill(1.0);
         foreach (var e in _effects)
             if (e.Insats == insats)
                 foreach (var (occ, v) in e.Exits)
                     multipliers[occ] *= 1 + (v - 1) * Strength(e, m);
-        return multipliers;
     }
 
     /// <summary>An effect with its uncertain multipliers drawn for the replicate.</summary>

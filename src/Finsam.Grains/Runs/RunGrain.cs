@@ -1,6 +1,7 @@
 using Finsam.Core.Diagnostics;
 using Finsam.Core.Loading;
 using Finsam.Core.Results;
+using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
 using Finsam.Grains.Simulation;
 using Finsam.Grains.Storage;
@@ -78,6 +79,7 @@ public sealed class RunGrain(
     [PersistentState("run", "runs")] IPersistentState<RunGrainState> state,
     IHostApplicationLifetime lifetime,
     RunPersistence persistence,
+    SiloScenarios scenarios,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
     /// <summary>How long a replicate is retried while the cluster gets over a lost silo.</summary>
@@ -135,7 +137,8 @@ public sealed class RunGrain(
         S.Identity = RunIdentity.Of(request.Scenario);
         try
         {
-            var scenario = request.Scenario.Load();
+            // The embedded silo's client offers the scenario it already loaded and checked (same text, variant and options).
+            var scenario = OfferedScenario() ?? request.Scenario.Load();
             S.ScenarioName = scenario.Name;
             S.Total = scenario.Replicates;
             S.Shards = request.Shards > 0 ? request.Shards : DefaultShards(new ScenarioIndex(scenario));
@@ -217,23 +220,25 @@ public sealed class RunGrain(
         activity?.SetTag("finsam.run", this.GetPrimaryKeyString());
         FinsamInstruments.RunsActive.Add(1);
         _clock = System.Diagnostics.Stopwatch.StartNew();
+        ScenarioBlob? blob = null;
         try
         {
             var request = S.Request!;
-            var scenario = request.Scenario.Load();
+            var scenario = (persistence.KeepReplicateResults ? null : scenarios.TakeOffered(RunId)) ?? request.Scenario.Load();
             var ix = new ScenarioIndex(scenario);
-            var blob = ScenarioBlob.Of(scenario);   // serialised and keyed once per run, shared by every replicate
             // Replicates are folded in as they finish; only their summary rows are kept.
             using var summaryBuilder = new SummaryBuilder(scenario, ix);
             var done = _done = new HashSet<int>(S.Completed);
             var loads = new SiloLoads(GrainFactory, request.MaxConcurrentReplicates, logger);
             await loads.RefreshAsync();
+            // Serialised and keyed once per run, shared by every replicate; one silo in one process shares it by reference.
+            blob = !persistence.KeepReplicateResults && loads.Count == 1 ? scenarios.Share(ix) : ScenarioBlob.Of(scenario);
             var refreshed = System.Diagnostics.Stopwatch.StartNew();
             var lastSave = DateTime.UtcNow;
 
             async Task One(int r, SiloAddress silo)
             {
-                var spec = new ReplicateSpec(RunId, blob, r, S.Shards, activity?.Id);
+                var spec = new ReplicateSpec(RunId, blob!, r, S.Shards, activity?.Id);
                 var result = await RunReplicateAsync(spec, silo, loads, ct);
                 var t = Timings.Start();
                 summaryBuilder.Add(result);
@@ -315,6 +320,7 @@ public sealed class RunGrain(
         }
         finally
         {
+            if (blob is not null) scenarios.Unshare(blob);
             FinsamInstruments.RunsActive.Add(-1);
         }
         if (S.State == RunState.Completed && !HandingOver && persistence.KeepReplicateResults)
@@ -421,6 +427,8 @@ public sealed class RunGrain(
     }
 
     private string RunId => this.GetPrimaryKeyString();
+
+    private Scenario? OfferedScenario() => persistence.KeepReplicateResults ? null : scenarios.Offered(RunId);
 
     private string Key(int replicate) => $"{RunId}/{replicate}";
 

@@ -9,18 +9,30 @@ namespace Finsam.Grains.Simulation;
 /// by every replicate of it on the silo. The key is computed once per run by the sender, never here.
 /// Calibration sends its scenario once as a base (<see cref="ScenarioRef"/>) and then only edits: the
 /// base is read from JSON once, each evaluation's scenario is the base with the edits applied.
+/// A single-process silo (the embedded one) also takes scenarios by reference: the client's loaded
+/// scenario for its run (<see cref="Offer"/>), and a run's index for its replicates (<see cref="Share"/>),
+/// so that neither is parsed from YAML again nor turned into JSON and back.
 /// </summary>
 public sealed class SiloScenarios
 {
     private const int MaxScenarios = 64;
     private const int MaxBases = 16;
+    private const string LocalPrefix = "in-process:";
     private readonly ConcurrentDictionary<string, Lazy<ScenarioIndex>> _scenarios = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Scenario>> _bases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ScenarioIndex> _shared = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Scenario> _offered = new(StringComparer.Ordinal);
 
     // With FINSAM_TIMINGS=1 a silo writes its timings when it stops; marking here hooks that.
     public SiloScenarios() => Finsam.Core.Diagnostics.Timings.Mark("silo scenarios ready");
 
-    public ScenarioIndex Index(ScenarioBlob blob) => Lookup(blob.Key, () => FromJson(blob.Json)).Value;
+    public ScenarioIndex Index(ScenarioBlob blob)
+    {
+        if (blob.Key.StartsWith(LocalPrefix, StringComparison.Ordinal))
+            return _shared.TryGetValue(blob.Key, out var local) ? local
+                : throw new InvalidOperationException($"scenario {blob.Key} was shared by reference on another silo; it cannot run here");
+        return Lookup(blob.Key, () => FromJson(blob.Json)).Value;
+    }
 
     /// <summary>
     /// The edited scenario's index, built on first use (<see cref="Lazy{T}.Value"/>, so not on a grain's
@@ -62,4 +74,26 @@ public sealed class SiloScenarios
         Finsam.Core.Diagnostics.Timings.Add("scenario from JSON and indexed (silo)", t);
         return ix;
     }
+
+    /// <summary>A run's index for the replicates on this silo, by reference (a single-process silo only); <see cref="Unshare"/> when done.</summary>
+    public ScenarioBlob Share(ScenarioIndex ix)
+    {
+        var key = LocalPrefix + Guid.NewGuid().ToString("N");
+        _shared[key] = ix;
+        return new ScenarioBlob(key, "");
+    }
+
+    public void Unshare(ScenarioBlob blob) => _shared.TryRemove(blob.Key, out _);
+
+    /// <summary>
+    /// The client in this process hands over the scenario it loaded and checked for run <paramref name="runId"/>
+    /// (seed and replicates applied): exactly what the run's payload loads to, so the run grain need not load it again.
+    /// </summary>
+    public void Offer(string runId, Scenario scenario) => _offered[runId] = scenario;
+
+    /// <summary>The scenario offered for the run, once; null when none was (the run grain loads its payload).</summary>
+    public Scenario? TakeOffered(string runId) => _offered.TryRemove(runId, out var s) ? s : null;
+
+    /// <summary>The scenario offered for the run, left in place for the run's driver.</summary>
+    public Scenario? Offered(string runId) => _offered.TryGetValue(runId, out var s) ? s : null;
 }
