@@ -46,12 +46,26 @@ public static class ResultWriter
         };
     }
 
-    /// <summary>The files of a result folder, by name.</summary>
+    /// <summary>The files of a result folder, by name, as text (tests and small results; <see cref="Write"/> streams them).</summary>
     public static IReadOnlyDictionary<string, string> Files(RunSummary s)
     {
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, write) in Writers(s))
         {
-            ["result.json"] = FileJson(s),
+            using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+            write(text);
+            files[name] = text.ToString();
+        }
+        return files;
+    }
+
+    /// <summary>Each file of a result folder with what writes it, in name order.</summary>
+    public static IReadOnlyList<(string Name, Action<TextWriter> Write)> Writers(RunSummary s)
+    {
+        Action<TextWriter> Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => w => CsvWriter.Table(w, header, rows);
+        var files = new SortedDictionary<string, Action<TextWriter>>(StringComparer.Ordinal)
+        {
+            ["result.json"] = w => w.Write(FileJson(s)),   // bounded: no per-replicate rows
             ["headline.csv"] = Csv(["figure", "label", "unit", "mean", "p5", "p50", "p95"],
                 s.Headline.Select(f => Row(f.Key, f.Label, f.Unit, f.Value))),
             ["income_at_horizon.csv"] = Csv(["income_state", "payer", "mean", "p5", "p50", "p95", "counterfactual_mean", "counterfactual_p5", "counterfactual_p50", "counterfactual_p95"],
@@ -96,7 +110,7 @@ public static class ResultWriter
                 rec.Checks.SelectMany(RecordedRows));
         // The board's tables (socio-economic account, sensitivity): Analysis/BoardFiles.cs.
         foreach (var (name, header, rows) in Analysis.BoardFiles.Tables(s)) files[name] = Csv(header, rows);
-        return files;
+        return files.Select(f => (f.Key, f.Value)).ToList();
     }
 
     /// <summary>recorded.csv rows of one check: a subgroup is named with the quantity; Okänt is a row of its own, left out.</summary>
@@ -136,12 +150,15 @@ public static class ResultWriter
         Directory.CreateDirectory(staging);
         try
         {
-            var files = Files(summary);
-            // UTF-8 with BOM for CSV so Excel reads å, ä and ö; JSON without.
-            foreach (var (name, text) in files)
-                File.WriteAllText(Path.Combine(staging, name), text, new UTF8Encoding(name.EndsWith(".csv", StringComparison.Ordinal)));
+            var files = Writers(summary);
+            // UTF-8 with BOM for CSV so Excel reads å, ä and ö; JSON without. Each file is written as it is made.
+            foreach (var (name, write) in files)
+            {
+                using var writer = new StreamWriter(Path.Combine(staging, name), false, new UTF8Encoding(name.EndsWith(".csv", StringComparison.Ordinal)), 1 << 16);
+                write(writer);
+            }
             Directory.CreateDirectory(full);
-            foreach (var name in files.Keys)
+            foreach (var (name, _) in files)
                 File.Move(Path.Combine(staging, name), Path.Combine(full, name), overwrite: true);
         }
         finally
@@ -149,8 +166,6 @@ public static class ResultWriter
             if (Directory.Exists(staging)) Directory.Delete(staging, true);
         }
     }
-
-    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => CsvWriter.Table(header, rows);
 
     private static IEnumerable<string> Row(string a, string b, Stat? v) => new[] { a, b }.Concat(Values(v));
     private static IEnumerable<string> Row(string a, string b, string c, Stat? v) => new[] { a, b, c }.Concat(Values(v));

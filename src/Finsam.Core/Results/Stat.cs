@@ -14,13 +14,37 @@ public sealed record Stat(double Mean, double P5, double P50, double P95)
     public static Stat? Of(IEnumerable<double> values)
     {
         var data = values.Where(double.IsFinite).ToArray();
-        if (data.Length == 0) return null;
-        Array.Sort(data);
-        return new Stat(
-            Round(data.Average()),
-            Round(SortedArrayStatistics.QuantileCustom(data, Low, QuantileDefinition.R7)),
-            Round(SortedArrayStatistics.QuantileCustom(data, 0.5, QuantileDefinition.R7)),
-            Round(SortedArrayStatistics.QuantileCustom(data, High, QuantileDefinition.R7)));
+        return OfInPlace(data);
+    }
+
+    /// <summary>
+    /// The same as <see cref="Of(IEnumerable{double})"/> without allocating: the finite values are moved to the
+    /// front of <paramref name="values"/> and sorted there (the span's contents are overwritten).
+    /// </summary>
+    public static Stat? OfInPlace(Span<double> values)
+    {
+        var n = 0;
+        for (var k = 0; k < values.Length; k++)
+            if (double.IsFinite(values[k])) values[n++] = values[k];
+        if (n == 0) return null;
+        var data = values[..n];
+        data.Sort();
+        // Summed in sorted order, one value after the other, as Enumerable.Average does: the bytes do not
+        // depend on the order the values came in.
+        var sum = 0.0;
+        foreach (var v in data) sum += v;
+        return new Stat(Round(sum / n), Round(R7(data, Low)), Round(R7(data, 0.5)), Round(R7(data, High)));
+    }
+
+    /// <summary>Quantile definition R7 of sorted data (as MathNet's <see cref="SortedArrayStatistics.QuantileCustom(double[], double, QuantileDefinition)"/>).</summary>
+    private static double R7(ReadOnlySpan<double> sorted, double tau)
+    {
+        if (sorted.Length == 1) return sorted[0];
+        var h = (sorted.Length - 1) * tau + 1d;
+        var hf = (int)h;
+        var lower = sorted[Math.Max(hf - 1, 0)];
+        var upper = sorted[Math.Min(hf, sorted.Length - 1)];
+        return lower + (h - hf) * (upper - lower);
     }
 
     public static Stat Zero { get; } = new(0, 0, 0, 0);

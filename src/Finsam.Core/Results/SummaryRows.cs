@@ -5,6 +5,8 @@ namespace Finsam.Core.Results;
 /// memory budget they stay in memory; beyond it, blocks of rows are written to a temporary file
 /// column by column. Quantiles are then computed exactly, one block of columns at a time, so a run's
 /// memory stays flat however many replicates it has, and its numbers are those of a sort of all values.
+/// Columns are handed out in replicate order, whatever order the rows came in, so any sum over them is
+/// the same to the bit on every run. Per row only the replicate number (4 bytes) stays in memory.
 /// </summary>
 public sealed class SummaryRows : IDisposable
 {
@@ -13,6 +15,7 @@ public sealed class SummaryRows : IDisposable
     private readonly long _memoryBudget;
     private readonly List<Chunk> _chunks = [];
     private readonly HashSet<int> _seen = [];
+    private readonly List<int> _replicates = [];   // in the order the rows were added
     private double[] _open;
     private int _openRows;
     private FileStream? _spill;
@@ -42,6 +45,7 @@ public sealed class SummaryRows : IDisposable
     {
         if (row.Length != _width) throw new ArgumentException($"a row has {_width} values, not {row.Length}", nameof(row));
         if (!_seen.Add(replicate)) return false;
+        _replicates.Add(replicate);
         row.CopyTo(_open.AsSpan(_openRows * _width, _width));
         _openRows++;
         Count++;
@@ -52,7 +56,8 @@ public sealed class SummaryRows : IDisposable
     private void Close()
     {
         if (_openRows == 0) return;
-        var inMemory = (long)_chunks.Where(c => c.Data is not null).Sum(c => c.Rows) * _width * 8;
+        long inMemory = 0;
+        foreach (var c in _chunks) if (c.Data is not null) inMemory += (long)c.Rows * _width * 8;
         if (inMemory + (long)_openRows * _width * 8 <= _memoryBudget)
         {
             _chunks.Add(new Chunk(_openRows, _open.AsSpan(0, _openRows * _width).ToArray(), 0));
@@ -75,13 +80,19 @@ public sealed class SummaryRows : IDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="visit"/> once per column, in column order, with every row's value of it
-    /// (a buffer reused between calls: copy what you keep).
+    /// Calls <paramref name="visit"/> once per column, in column order, with every row's value of it in
+    /// ascending replicate order (a buffer reused between calls: copy what you keep; it may be overwritten).
     /// </summary>
     public void ForEachColumn(Action<int, double[]> visit)
     {
         Close();
         if (Count == 0) return;
+        // Where each stored row goes in replicate order.
+        var ids = _replicates.ToArray();
+        var order = new int[Count];
+        for (var k = 0; k < order.Length; k++) order[k] = k;
+        Array.Sort(ids, order);
+        var inOrder = new double[Count];
         var block = (int)Math.Clamp(_memoryBudget / (8L * Count), 1, _width);
         var columns = new double[block][];
         for (var k = 0; k < block; k++) columns[k] = new double[Count];
@@ -106,7 +117,12 @@ public sealed class SummaryRows : IDisposable
                 }
                 at += chunk.Rows;
             }
-            for (var k = 0; k < n; k++) visit(from + k, columns[k]);
+            for (var k = 0; k < n; k++)
+            {
+                var column = columns[k];
+                for (var j = 0; j < inOrder.Length; j++) inOrder[j] = column[order[j]];
+                visit(from + k, inOrder);
+            }
         }
     }
 
