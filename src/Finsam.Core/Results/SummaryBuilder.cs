@@ -1,3 +1,4 @@
+using Finsam.Core.Diagnostics;
 using Finsam.Core.Analysis;
 using Finsam.Core.Economics;
 using Finsam.Core.Scenarios;
@@ -20,7 +21,7 @@ public sealed class SummaryBuilder : IDisposable
     private readonly long _tableBudget;
 
     /// <param name="memoryBudgetBytes">Rows kept in memory before they go to a temporary file (and the budget of the per-replicate tables).</param>
-    public SummaryBuilder(Scenario scenario, ScenarioIndex ix, long memoryBudgetBytes = 96L << 20)
+    public SummaryBuilder(Scenario scenario, ScenarioIndex ix, long memoryBudgetBytes = SummaryRows.DefaultBudgetBytes)
     {
         _layout = new SummaryLayout(scenario, ix);
         _rows = new SummaryRows(_layout.Width, memoryBudgetBytes);
@@ -55,6 +56,7 @@ public sealed class SummaryBuilder : IDisposable
         // One pass over the columns (each in replicate order): every column's statistic (null where no value is finite),
         // the per-replicate tables' columns, the recorded forecasts' pooled counts, and how many replicates pay back.
         var stats = new Stat?[_layout.Width];
+        var tt = Timings.Start();
         var nH = Summariser.HeadlineDefinitions.Count;
         var figures = new ReplicateTable([.. Summariser.HeadlineDefinitions.Select(d => d.Key)], [.. ix.Parties.Select(p => p.Id)], _rows.Count, _tableBudget);
         var economics = s.Economics is null ? null : new ReplicateTable(SocioEconomics.ReplicateKeys, [], _rows.Count, _tableBudget);
@@ -86,6 +88,7 @@ public sealed class SummaryBuilder : IDisposable
             if (c == payback) foreach (var v in values) if (!double.IsNaN(v)) paid++;
             stats[c] = Stat.OfInPlace(values);
         });
+        Timings.Add("summary build: columns", tt); tt = Timings.Start();
         Stat Z(int c) => stats[c] ?? Stat.Zero;
         List<Stat> Series(Func<int, int> column)
         {
@@ -163,6 +166,7 @@ public sealed class SummaryBuilder : IDisposable
         }
         var monthly = new MonthlySeries(income, counterfactual, insatsSeries, partySeries);
 
+        Timings.Add("summary build: tables", tt); tt = Timings.Start();
         var recorded = s.Recorded.Count == 0 ? null : RecordedComparison.Compare(s, ix, k =>
         {
             var n = _layout.RecordedCategories[k];
@@ -183,9 +187,12 @@ public sealed class SummaryBuilder : IDisposable
         var economicsKeys = SocioEconomics.ReplicateKeys.ToList();
         var account = economics is null ? null
             : SocioEconomics.Summarise(ix, s.Economics!, key => stats[_layout.EconomicsStart + economicsKeys.IndexOf(key)], paid, economics);
+        Timings.Add("summary build: recorded, account", tt); tt = Timings.Start();
         var replicates = new int[_have.Length];
         for (var r = 0; r < replicates.Length; r++) replicates[r] = r;
-        return summary with { Economics = account, Sensitivity = BoardAnalysis.SensitivityOf(summary, account, s, replicates) };
+        var sens = BoardAnalysis.SensitivityOf(summary, account, s, replicates);
+        Timings.Add("summary build: sensitivity", tt);
+        return summary with { Economics = account, Sensitivity = sens };
     }
 
     public void Dispose() => _rows.Dispose();

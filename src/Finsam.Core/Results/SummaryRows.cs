@@ -20,12 +20,18 @@ public sealed class SummaryRows : IDisposable
     private int _openRows;
     private FileStream? _spill;
 
+    /// <summary>
+    /// Rows kept in memory before spilling, and the columns read back at once: 32 MiB each (RAR keeps about 1 000
+    /// replicates' rows in memory; a run's peak holds at most twice this, whatever its replicate count).
+    /// </summary>
+    public const long DefaultBudgetBytes = 32L << 20;
+
     /// <summary>A block of rows: in memory row by row, or in the spill file column by column.</summary>
     private sealed record Chunk(int Rows, double[]? Data, long Offset);
 
     /// <param name="width">Values per row.</param>
     /// <param name="memoryBudgetBytes">Rows kept in memory before spilling, and the size of a column block when reading.</param>
-    public SummaryRows(int width, long memoryBudgetBytes = 96L << 20)
+    public SummaryRows(int width, long memoryBudgetBytes = DefaultBudgetBytes)
     {
         _width = Math.Max(1, width);
         _memoryBudget = Math.Max(memoryBudgetBytes, 1L << 20);
