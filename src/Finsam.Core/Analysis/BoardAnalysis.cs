@@ -29,15 +29,13 @@ public static class BoardAnalysis
     {
         // Inputs are drawn again from their keyed streams one at a time (a mix once for all its shares), never all at once.
         var inputs = new List<SensitivityInput>();
-        var draw = new List<Func<double[]>>();
+        var draw = new List<Action<double[]>>();
         foreach (var p in Sensitivity.UncertainParams(s))
         {
             inputs.Add(new SensitivityInput(p.Key, p.ToString()));
-            draw.Add(() =>
+            draw.Add(values =>
             {
-                var values = new double[replicates.Count];
                 for (var k = 0; k < values.Length; k++) values[k] = ParamDraws.Value(s.Seed, replicates[k], p);
-                return values;
             });
         }
         foreach (var mix in Sensitivity.DrawnMixes(s))
@@ -47,24 +45,22 @@ public static class BoardAnalysis
             {
                 var category = c;
                 inputs.Add(new SensitivityInput($"{mix.Key}[{mix.Categories[c]}]", $"dirichlet share of {mix.Categories[c]}", mix.Key));
-                draw.Add(() =>
+                draw.Add(values =>
                 {
                     if (category == 0 || draws is null)
                     {
                         draws = new double[replicates.Count][];
                         for (var k = 0; k < draws.Length; k++) draws[k] = ParamDraws.Mix(s.Seed, replicates[k], mix);
                     }
-                    var values = new double[draws.Length];
                     for (var k = 0; k < values.Length; k++) values[k] = draws[k][category];
                     if (category == mix.Categories.Count - 1) draws = null;
-                    return values;
                 });
             }
         }
         var accountKeys = account is null ? [] : SocioEconomics.FigureDefinitions.Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
         double[] Figure(string key) =>
             ColumnOf(accountKeys.Contains(key) ? account!.Replicates : summary.Replicates, key, replicates.Count);
-        return Sensitivity.Analyse(inputs, i => draw[i](), Figures(summary, account), Figure, replicates.Count);
+        return Sensitivity.Analyse(inputs, (i, into) => draw[i](into), Figures(summary, account), Figure, replicates.Count);
     }
 
     /// <summary>A figure per replicate by position in the list (NaN where it has none), read as a column where the list is a table.</summary>

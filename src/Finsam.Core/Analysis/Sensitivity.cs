@@ -112,22 +112,22 @@ public static class Sensitivity
         IReadOnlyList<(SensitivityInput Input, double[] Values)> inputs,
         IReadOnlyList<(string Key, string Label, string Unit)> definitions,
         IReadOnlyList<IReadOnlyDictionary<string, double?>> figures) =>
-        Analyse(inputs.Select(i => i.Input).ToList(), i => inputs[i].Values, definitions,
+        Analyse(inputs.Select(i => i.Input).ToList(), (i, into) => inputs[i].Values.CopyTo(into, 0), definitions,
             key => figures.Select(f => f.GetValueOrDefault(key) ?? double.NaN).ToArray(), figures.Count);
 
     /// <summary>
-    /// The analysis, one column at a time: <paramref name="inputValues"/>(i) gives input i's value per replicate and
-    /// <paramref name="figureValues"/>(key) a figure's (NaN or non-finite where it has none), both in the same replicate
-    /// order. Each input is drawn and sorted once and dropped before the next, so memory holds the figures' columns and
-    /// one input's, whatever the number of inputs.
+    /// The analysis, one column at a time: <paramref name="inputValues"/>(i, into) writes input i's value per replicate
+    /// into a buffer and <paramref name="figureValues"/>(key) gives a figure's (NaN or non-finite where it has none), both
+    /// in the same replicate order. Each input is drawn and sorted once into buffers reused for the next, so memory holds
+    /// the figures' columns and one input's, whatever the number of inputs.
     /// </summary>
     public static SensitivityResult? Analyse(
-        IReadOnlyList<SensitivityInput> inputs, Func<int, double[]> inputValues,
+        IReadOnlyList<SensitivityInput> inputs, Action<int, double[]> inputValues,
         IReadOnlyList<(string Key, string Label, string Unit)> definitions, Func<string, double[]> figureValues, int n)
     {
         if (n < MinReplicates) return null;
         // The figures that vary, with the replicates where they have a value (null: all of them).
-        var figures = new List<(int Definition, int[]? Rows, double[] Y, double Sst, List<InputShare> Tested)>();
+        var figures = new List<(int Definition, int[]? Rows, double[] Y, double[]? X, double Sst, List<InputShare> Tested)>();
         for (var d = 0; d < definitions.Count; d++)
         {
             var column = figureValues(definitions[d].Key);
@@ -147,26 +147,30 @@ public static class Sensitivity
             var sst = 0.0;
             foreach (var v in y) sst += (v - mean) * (v - mean);
             if (sst <= 1e-12 * Math.Max(1, mean * mean) * y.Length) continue; // the figure does not vary: nothing to explain
-            figures.Add((d, rows, y, sst, []));
+            figures.Add((d, rows, y, rows is null ? null : new double[rows.Length], sst, []));
         }
 
+        var values = new double[n];
+        var fullOrder = new int[n];
         for (var i = 0; i < inputs.Count; i++)
         {
-            var values = inputValues(i);
-            int[]? fullOrder = null;   // sorted once; a figure with a value in every replicate (the usual case) reuses it
-            foreach (var (_, rows, y, _, tested) in figures)
+            inputValues(i, values);
+            var sorted = false;   // sorted once; a figure with a value in every replicate (the usual case) reuses it
+            foreach (var (_, rows, y, picked, _, tested) in figures)
             {
-                var x = rows is null ? values : Pick(values, rows);
+                if (rows is not null)
+                    for (var k = 0; k < rows.Length; k++) picked![k] = values[rows[k]];
+                var x = picked ?? values;
                 if (x.Max() - x.Min() <= 0) continue;
-                var order = rows is null ? fullOrder ??= OrderOf(values) : null;
-                var (share, p) = Share(x, y, BinsFor(y.Length), order);
+                if (rows is null && !sorted) { OrderOf(values, fullOrder); sorted = true; }
+                var (share, p) = Share(x, y, BinsFor(y.Length), rows is null ? fullOrder : null);
                 tested.Add(new InputShare(inputs[i].Key, share, p));
             }
         }
 
         var groupOf = inputs.ToDictionary(i => i.Key, i => i.Group ?? i.Key, StringComparer.Ordinal);
         var result = new List<FigureSensitivity>();
-        foreach (var (d, _, y, sst, tested) in figures)
+        foreach (var (d, _, y, _, sst, tested) in figures)
         {
             var (key, label, unit) = definitions[d];
             // A drawn mix is one input: its best share stands for it, its p-value Bonferroni-corrected for the
@@ -191,17 +195,10 @@ public static class Sensitivity
         return new SensitivityResult(MethodText, n, BinsFor(n), Alpha, inputs.ToList(), result);
     }
 
-    private static double[] Pick(double[] values, int[] rows)
-    {
-        var x = new double[rows.Length];
-        for (var k = 0; k < rows.Length; k++) x[k] = values[rows[k]];
-        return x;
-    }
-
     /// <summary>The replicates by ascending value, ties by position (the order LINQ's OrderBy().ThenBy() gives), without LINQ.</summary>
-    public static int[] OrderOf(double[] x)
+    public static int[] OrderOf(double[] x, int[]? order = null)
     {
-        var order = new int[x.Length];
+        order ??= new int[x.Length];
         for (var k = 0; k < order.Length; k++) order[k] = k;
         Array.Sort(order, (a, b) => x[a].CompareTo(x[b]) is var c && c != 0 ? c : a.CompareTo(b));
         return order;
