@@ -21,8 +21,8 @@ public sealed class SummaryRows : IDisposable
     private FileStream? _spill;
 
     /// <summary>
-    /// Rows kept in memory before spilling, and the columns read back at once: 32 MiB each (RAR keeps about 1 000
-    /// replicates' rows in memory; a run's peak holds at most twice this, whatever its replicate count).
+    /// Rows kept in memory before spilling: 32 MiB (RAR keeps about 1 000 replicates' rows in memory), and half
+    /// that for the columns read back at once; a run's summary holds at most 48 MiB of values, whatever its replicate count.
     /// </summary>
     public const long DefaultBudgetBytes = 32L << 20;
 
@@ -99,7 +99,8 @@ public sealed class SummaryRows : IDisposable
         for (var k = 0; k < order.Length; k++) order[k] = k;
         Array.Sort(ids, order);
         var inOrder = new double[Count];
-        var block = (int)Math.Clamp(_memoryBudget / (8L * Count), 1, _width);
+        // Columns read back at once: half the rows' budget, so a build holds at most 1.5 × the budget of values.
+        var block = (int)Math.Clamp(_memoryBudget / 2 / (8L * Count), 1, _width);
         var columns = new double[block][];
         for (var k = 0; k < block; k++) columns[k] = new double[Count];
         var buffer = Array.Empty<double>();
