@@ -30,12 +30,15 @@ public static class BoardAnalysis
         // Inputs are drawn again from their keyed streams one at a time (a mix once for all its shares), never all at once.
         var inputs = new List<SensitivityInput>();
         var draw = new List<Action<double[]>>();
+        var seeds = new ulong[replicates.Count];
+        for (var k = 0; k < seeds.Length; k++) seeds[k] = Rng.ReplicateSeed(s.Seed, replicates[k]);
         foreach (var p in Sensitivity.UncertainParams(s))
         {
             inputs.Add(new SensitivityInput(p.Key, p.ToString()));
+            var key = Rng.Hash(p.Key);
             draw.Add(values =>
             {
-                for (var k = 0; k < values.Length; k++) values[k] = ParamDraws.Value(s.Seed, replicates[k], p);
+                for (var k = 0; k < values.Length; k++) values[k] = ParamDraws.Value(seeds[k], key, p);
             });
         }
         foreach (var mix in Sensitivity.DrawnMixes(s))
