@@ -96,22 +96,30 @@ public static class ResultWriter
             ["payers.csv"] = Csv(["payer", "name", "figure", "mean", "p5", "p50", "p95"],
                 s.Payers.SelectMany(p => new (string, Stat)[] { ("paid", p.Paid), ("counterfactual", p.CounterfactualPaid), ("difference", p.Difference) }
                     .Select(t => Row(p.Id, p.Name, t.Item1, t.Item2)))),
-            ["replicates.csv"] = Csv(new[] { "replicate" }.Concat(s.Headline.Select(h => h.Key)).ToArray(),
-                s.Replicates.Select(r => new[] { r.Replicate.ToString(CultureInfo.InvariantCulture) }
-                    .Concat(s.Headline.Select(h => r.Figures.GetValueOrDefault(h.Key) is { } v ? Num(v) : "")))),
-            ["replicates_parties.csv"] = Csv(["replicate", "party", "contribution", "in_kind", "ersattning_paid", "ersattning_counterfactual", "net"],
-                s.Replicates.SelectMany(r => (r.Parties ?? []).Select(p => new[]
-                {
-                    r.Replicate.ToString(CultureInfo.InvariantCulture), p.Party, Num(p.Contribution), Num(p.InKind), Num(p.Paid), Num(p.CounterfactualPaid), Num(p.Net),
-                }))),
+            ["replicates.csv"] = s.Replicates is ReplicateTable table
+                ? w => ReplicateCsv.Figures(w, table, ["replicate", .. s.Headline.Select(h => h.Key)], [.. s.Headline.Select(h => table.Keys.ToList().IndexOf(h.Key))])
+                : Csv(new[] { "replicate" }.Concat(s.Headline.Select(h => h.Key)).ToArray(),
+                    s.Replicates.Select(r => new[] { r.Replicate.ToString(CultureInfo.InvariantCulture) }
+                        .Concat(s.Headline.Select(h => r.Figures.GetValueOrDefault(h.Key) is { } v ? Num(v) : "")))),
+            ["replicates_parties.csv"] = s.Replicates is ReplicateTable partyTable
+                ? w => ReplicateCsv.Parties(w, partyTable, PartyHeader)
+                : Csv(PartyHeader,
+                    s.Replicates.SelectMany(r => (r.Parties ?? []).Select(p => new[]
+                    {
+                        r.Replicate.ToString(CultureInfo.InvariantCulture), p.Party, Num(p.Contribution), Num(p.InKind), Num(p.Paid), Num(p.CounterfactualPaid), Num(p.Net),
+                    }))),
         };
         if (s.Recorded is { } rec)
             files["recorded.csv"] = Csv(["id", "quantity", "insats", "period", "category", "observed", "observed_share", "forecast_mean", "forecast_p5", "forecast_p95", "forecast_share_mean", "forecast_share_p5", "forecast_share_p95", "inside_90", "source"],
                 rec.Checks.SelectMany(RecordedRows));
         // The board's tables (socio-economic account, sensitivity): Analysis/BoardFiles.cs.
         foreach (var (name, header, rows) in Analysis.BoardFiles.Tables(s)) files[name] = Csv(header, rows);
+        if (s.Economics?.Replicates is ReplicateTable economics)   // the same text, without an object per replicate
+            files["economics_replicates.csv"] = w => ReplicateCsv.Figures(w, economics, ["replicate", .. economics.Keys], [.. Enumerable.Range(0, economics.Keys.Count)]);
         return files.Select(f => (f.Key, f.Value)).ToList();
     }
+
+    private static readonly string[] PartyHeader = ["replicate", "party", "contribution", "in_kind", "ersattning_paid", "ersattning_counterfactual", "net"];
 
     /// <summary>recorded.csv rows of one check: a subgroup is named with the quantity; Okänt is a row of its own, left out.</summary>
     private static IEnumerable<string[]> RecordedRows(RecordedCheck c)
