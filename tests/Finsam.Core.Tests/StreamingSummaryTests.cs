@@ -78,6 +78,26 @@ public class StreamingSummaryTests
     }
 
     [Fact]
+    public void Per_replicate_files_from_a_table_read_as_from_a_list_of_rows()
+    {
+        var s = Summariser.Summarise(Run("example-forbund.yaml", 30));
+        Assert.IsType<ReplicateTable>(s.Replicates);
+        var asLists = s with
+        {
+            Replicates = s.Replicates.ToList(),
+            Economics = s.Economics! with { Replicates = s.Economics.Replicates.ToList() },
+        };
+        var fromTables = ResultWriter.Files(s);
+        var fromLists = ResultWriter.Files(asLists);
+        foreach (var name in new[] { "replicates.csv", "replicates_parties.csv", "economics_replicates.csv" })
+        {
+            Assert.Equal(fromLists[name], fromTables[name]);
+            var lines = fromTables[name].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+            Assert.Equal(1 + 30 * (name == "replicates_parties.csv" ? s.Parties.Count : 1), lines);
+        }
+    }
+
+    [Fact]
     public void Per_replicate_figures_are_the_replicates_own()
     {
         var run = Run("example-forbund.yaml", 24);
