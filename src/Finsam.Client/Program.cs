@@ -11,7 +11,12 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         Core.Diagnostics.Timings.Mark("Main entered");
-        return InvokeAsync(AnsiConsole.Console, new BackendOptions(), args);
+        var console = AnsiConsole.Console;
+        // Piped or redirected, Spectre falls back to 80 columns and cuts wide tables (bench, compare);
+        // a file or a pipe has no width, so give it room unless COLUMNS says otherwise.
+        if (Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COLUMNS")))
+            console.Profile.Width = 160;
+        return InvokeAsync(console, new BackendOptions(), args);
     }
 
     /// <summary>The command line with one fixed backend (tests).</summary>

@@ -14,7 +14,19 @@ public readonly record struct ReplicateResultWire([property: Id(0)] byte[] Bytes
 [RegisterConverter]
 public sealed class ReplicateResultWireConverter : IConverter<ReplicateResult, ReplicateResultWire>
 {
-    public ReplicateResult ConvertFromSurrogate(in ReplicateResultWire surrogate) => ReplicateResultCodec.Decode(surrogate.Bytes);
+    public ReplicateResult ConvertFromSurrogate(in ReplicateResultWire surrogate)
+    {
+        var t = Finsam.Core.Diagnostics.Timings.Start();
+        var r = ReplicateResultCodec.Decode(surrogate.Bytes);
+        Finsam.Core.Diagnostics.Timings.Add("result decoded", t);
+        return r;
+    }
 
-    public ReplicateResultWire ConvertToSurrogate(in ReplicateResult value) => new(ReplicateResultCodec.Encode(value));
+    public ReplicateResultWire ConvertToSurrogate(in ReplicateResult value)
+    {
+        var t = Finsam.Core.Diagnostics.Timings.Start();
+        var w = new ReplicateResultWire(ReplicateResultCodec.Encode(value));
+        Finsam.Core.Diagnostics.Timings.Add("result encoded", t);
+        return w;
+    }
 }

@@ -74,5 +74,42 @@ public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(local), System.Text.Json.JsonSerializer.Serialize(cluster));
     }
 
+    [Fact]
+    public async Task A_calibration_through_the_cluster_writes_the_in_process_overlay()
+    {
+        // Its Nelder–Mead steps send the scenario once per silo, then only edits, and get forecasts back.
+        var source = Simulation.Example();
+        var options = new CalibrationOptions { Replicates = 6, MaxIterationsPerBlock = 8, Sweeps = 1, BaseReference = "example-forbund.yaml" };
+        var local = await Calibrator.RunAsync(source, null, options);
+        await using var runner = new OrleansReplicateRunner(_cluster.Client);
+        var cluster = await Calibrator.RunAsync(source, null, options with { Runner = runner });
+        Assert.True(local.Evaluations > 10, $"{local.Evaluations} evaluations");
+        Assert.Contains(local.Fitted, f => f.Method.Contains("Nelder", StringComparison.Ordinal));
+        Assert.Equal(local.OverlayText, cluster.OverlayText);
+        Assert.Equal(local.LossAfter, cluster.LossAfter);
+        Assert.Equal(local.Evaluations, cluster.Evaluations);
+    }
+
+    [Fact]
+    public async Task Forecasts_computed_on_the_silos_equal_those_from_whole_results()
+    {
+        var loaded = Simulator.Apply(ScenarioLoader.Load(Simulation.Example()), new RunOptions { Replicates = 12 });
+        var dropout = loaded.Insatser.First(i => i.Dropout is not null).Dropout!.Key;
+        var edits = new ScenarioEdits(new Dictionary<string, Finsam.Core.Scenarios.Distribution> { [dropout] = new Finsam.Core.Scenarios.FixedValue(0.25) });
+        var ids = loaded.Recorded.Where(r => !r.IsDistribution).Select(r => r.Id).ToArray();
+        Assert.NotEmpty(ids);
+        var expected = new SortedDictionary<int, double[]>();
+        await foreach (var (r, v) in ReplicateRunners.ForecastHereAsync(LocalReplicateRunner.Instance, loaded, edits, ids)) expected[r] = v;
+
+        await using var runner = new OrleansReplicateRunner(_cluster.Client);
+        for (var round = 0; round < 2; round++)   // the second round finds the scenario on the silos and sends only the edits
+        {
+            var actual = new SortedDictionary<int, double[]>();
+            await foreach (var (r, v) in runner.ForecastAsync(loaded, edits, ids)) actual[r] = v;
+            Assert.Equal(expected.Keys, actual.Keys);
+            foreach (var (r, v) in expected) Assert.Equal(v, actual[r]);
+        }
+    }
+
     private static string Json(RunResult run) => ResultWriter.ToJson(Summariser.Summarise(run));
 }

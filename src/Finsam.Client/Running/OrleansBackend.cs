@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Finsam.Core.Calibration;
 using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
@@ -22,6 +23,7 @@ public sealed class OrleansBackend : IReplicateRunner
     private readonly FinsamTelemetryOptions _telemetry;
     private IHost? _host;
     private IClusterClient? _client;
+    private OrleansReplicateRunner? _runner;
 
     private OrleansBackend(FinsamClusterOptions? cluster, FinsamTelemetryOptions? telemetry)
     {
@@ -60,11 +62,23 @@ public sealed class OrleansBackend : IReplicateRunner
         return _client = _host.Services.GetRequiredService<IClusterClient>();
     }
 
-    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, CancellationToken ct = default) =>
+        RunAsync(scenario, ScenarioEdits.None, ct);
+
+    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var client = await ConnectAsync(ct);
-        await foreach (var r in new OrleansReplicateRunner(client, Description).RunAsync(scenario, ct)) yield return r;
+        await foreach (var r in (await RunnerAsync(ct)).RunAsync(scenario, edits, ct)) yield return r;
     }
+
+    public async IAsyncEnumerable<(int Replicate, double[] Values)> ForecastAsync(Scenario scenario, ScenarioEdits edits, IReadOnlyList<string> recorded,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var f in (await RunnerAsync(ct)).ForecastAsync(scenario, edits, recorded, ct)) yield return f;
+    }
+
+    // One runner for the whole command: it keeps the silo list and which silo holds which scenario.
+    private async Task<OrleansReplicateRunner> RunnerAsync(CancellationToken ct) =>
+        _runner ??= new OrleansReplicateRunner(await ConnectAsync(ct), Description);
 
     public async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
     {
@@ -135,6 +149,7 @@ public sealed class OrleansBackend : IReplicateRunner
 
     public async ValueTask DisposeAsync()
     {
+        if (_runner is not null) await _runner.DisposeAsync();
         if (_host is null) return;
         try
         {

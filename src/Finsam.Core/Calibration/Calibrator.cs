@@ -73,11 +73,36 @@ public static class Calibrator
         var original = ScenarioLoader.Load(source with { Overlay = null }, variant);
         var run = new RunOptions { Replicates = options.Replicates, Seed = options.Seed ?? original.Seed };
         var evaluations = 0;
-        async Task<RunResult> Simulate(Scenario s)
+        var runner = options.Runner ?? LocalReplicateRunner.Instance;
+        // Every evaluation is this one scenario with a few values changed: the runner gets the same object
+        // and the edits, so a cluster sends the scenario to each silo once (not once per evaluation).
+        var applied = Simulator.Apply(original, run);
+        async Task<RunResult> Simulate(ScenarioEdits edits)
         {
             ct.ThrowIfCancellationRequested();
             evaluations++;
-            return await (options.Runner ?? LocalReplicateRunner.Instance).RunAllAsync(s, run, ct: ct);
+            var t = Diagnostics.Timings.Start();
+            var result = await runner.CollectAsync(applied, edits, ct: ct);
+            Diagnostics.Timings.Add("evaluation (calibrator)", t);
+            return result;
+        }
+        // A Nelder–Mead step reads only the forecasts of its block's targets, one value per replicate and target.
+        async Task<double[][]> Forecast(ScenarioEdits edits, IReadOnlyList<string> recorded)
+        {
+            ct.ThrowIfCancellationRequested();
+            evaluations++;
+            var t = Diagnostics.Timings.Start();
+            var values = new double[applied.Replicates][];
+            var done = 0;
+            await foreach (var (r, v) in runner.ForecastAsync(applied, edits, recorded, ct))
+            {
+                if (values[r] is not null) continue;   // a retried replicate never counts twice
+                values[r] = v;
+                done++;
+            }
+            if (done != values.Length) throw new InvalidOperationException($"the runner returned {done} of {values.Length} replicates");
+            Diagnostics.Timings.Add("evaluation (calibrator)", t);
+            return values;
         }
 
         // 1. Scalar parameters, block by block, with common random numbers.
@@ -86,10 +111,10 @@ public static class Calibrator
         var most = 2 + (long)options.Sweeps * blocks.Sum(b => (long)options.MaxIterationsPerBlock + b.Parameters.Count + 2);
         WorkBudget.EnsureRuns(original, run.Replicates!.Value, most, "calibrate");
 
-        var before = await Simulate(original);
+        var before = await Simulate(ScenarioEdits.None);
         var lossBefore = ScalarLoss(before, original.Recorded);
         var scales = blocks.SelectMany(b => b.Parameters).ToDictionary(p => p.Name, _ => 0.0, StringComparer.Ordinal);   // log scale factors
-        Scenario Apply(IReadOnlyDictionary<string, double> logScales)
+        ScenarioEdits Edits(IReadOnlyDictionary<string, double> logScales)
         {
             var values = new Dictionary<string, Distribution>(StringComparer.Ordinal);
             foreach (var p in blocks.SelectMany(b => b.Parameters))
@@ -98,7 +123,7 @@ public static class Calibrator
                 var s = Math.Exp(Math.Clamp(x, Math.Log(p.Bounds.Min), Math.Log(p.Bounds.Max)));
                 foreach (var q in p.Params) values[q.Key] = ParamScaling.Scale(q.Dist, s, p.FieldMin, p.FieldMax);
             }
-            return ScenarioEdit.With(original, values);
+            return new ScenarioEdits(values);
         }
         for (var sweep = 0; sweep < options.Sweeps && blocks.Count > 0; sweep++)
         {
@@ -106,6 +131,7 @@ public static class Calibrator
             foreach (var block in blocks)
             {
                 var start = block.Parameters.Select(p => scales[p.Name]).ToArray();
+                var targetIds = block.Targets.Select(r => r.Id).ToArray();
                 var best = (X: start, F: double.PositiveInfinity);
                 double Objective(Vector<double> x)
                 {
@@ -119,8 +145,8 @@ public static class Calibrator
                         trial[p.Name] = clamped;
                         penalty += Math.Pow(clamped / p.Sigma, 2) + 100 * Math.Pow(x[k] - clamped, 2);
                     }
-                    var result = Simulate(Apply(trial)).GetAwaiter().GetResult();
-                    var f = ScalarLoss(result, block.Targets) + penalty;
+                    var forecasts = Forecast(Edits(trial), targetIds).GetAwaiter().GetResult();
+                    var f = ScalarLoss(block.Targets, forecasts) + penalty;
                     if (f < best.F) best = (block.Parameters.Select(p => trial[p.Name]).ToArray(), f);
                     return f;
                 }
@@ -143,8 +169,9 @@ public static class Calibrator
             }
             if (!moved) break;
         }
-        var fittedScalars = Apply(scales);
-        var middle = blocks.Count > 0 ? await Simulate(fittedScalars) : before;
+        var fittedEdits = Edits(scales);
+        var fittedScalars = fittedEdits.ApplyTo(original);
+        var middle = blocks.Count > 0 ? await Simulate(fittedEdits) : before;
 
         var entries = new List<OverlayEntry>();
         var fitted = new List<FittedValue>();
@@ -177,7 +204,8 @@ public static class Calibrator
 
         // 3. The overlay as written, read back through the loader, against the same records.
         var calibrated = ScenarioLoader.Load(source with { Overlay = new OverlaySource("calibrated-overlay.yaml", overlay) }, variant);
-        var after = await Simulate(calibrated);
+        evaluations++;
+        var after = await runner.RunAllAsync(calibrated, run, ct: ct);
         return new CalibrationResult(overlay, fitted, skipped,
             Summariser.CompareRecorded(before), Summariser.CompareRecorded(after),
             lossBefore, ScalarLoss(after, original.Recorded), evaluations);
@@ -212,6 +240,24 @@ public static class Calibrator
     /// Poisson deviance 2 Σ [y ln(y/μ) − (y − μ)] between recorded values y and forecast means μ
     /// (μ floored at 0.1 so a forecast of nothing against something observed stays finite).
     /// </summary>
+    /// <summary>
+    /// <see cref="ScalarLoss(RunResult, IEnumerable{RecordedResult})"/> from the targets' forecasts per
+    /// replicate (<c>forecasts[replicate][target]</c>), summed in the same order, so the same number.
+    /// </summary>
+    private static double ScalarLoss(IReadOnlyList<RecordedResult> targets, double[][] forecasts)
+    {
+        var total = 0.0;
+        for (var k = 0; k < targets.Count; k++)
+        {
+            var rec = targets[k];
+            if (rec.IsDistribution || !ScalarQuantities.Contains(rec.Quantity)) continue;
+            var mu = Math.Max(0.1, forecasts.Average(v => v[k]));
+            var y = rec.Value!.Value;
+            total += 2 * ((y > 0 ? y * Math.Log(y / mu) : 0) - (y - mu));
+        }
+        return total;
+    }
+
     public static double ScalarLoss(RunResult run, IEnumerable<RecordedResult> targets)
     {
         var total = 0.0;

@@ -46,6 +46,24 @@ public static class ScenarioEdit
 }
 
 /// <summary>
+/// A calibration step as data: the values it replaces (by field path, see <see cref="ScenarioEdit.With"/>).
+/// A cluster runner sends a scenario once and then only these edits per evaluation, so a silo neither
+/// reads the whole scenario again nor the client writes it (<see cref="Simulation.IReplicateRunner"/>).
+/// </summary>
+public sealed record ScenarioEdits(
+    IReadOnlyDictionary<string, Distribution> Values,
+    IReadOnlyDictionary<string, Mix>? Mixes = null,
+    IReadOnlyDictionary<string, ExitModel>? ExitModels = null)
+{
+    public static ScenarioEdits None { get; } = new(new Dictionary<string, Distribution>());
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEmpty => Values.Count == 0 && (Mixes?.Count ?? 0) == 0 && (ExitModels?.Count ?? 0) == 0;
+
+    public Scenario ApplyTo(Scenario s) => IsEmpty ? s : ScenarioEdit.With(s, Values, Mixes, ExitModels);
+}
+
+/// <summary>
 /// Moving an uncertain number's location while keeping its shape: every distribution is scaled by a
 /// factor (a triangular [3, 5, 9] scaled by 0.8 is [2.4, 4, 7.2]), so its relative spread — what the
 /// scenario says it does not know — stays as the scenario states it.

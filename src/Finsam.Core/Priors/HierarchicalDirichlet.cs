@@ -17,6 +17,9 @@ public sealed record HierarchicalFit(
     double[] GlobalMean, IReadOnlyDictionary<string, double[]> GroupMeans, IReadOnlyDictionary<string, double> GroupWeight,
     double UnitConcentration, double GroupConcentration, double TotalWeight, IReadOnlyList<string> Boundary)
 {
+    /// <summary>Pseudo-counts of the uniform mix in the global mean (one by default): its uncertainty is 1/(total weight + this + 1).</summary>
+    public double GlobalConcentration { get; init; } = 1;
+
     /// <summary>
     /// A new unit's shares in <paramref name="group"/> (or a group never seen: the global mean) as a Dirichlet
     /// with mean m and concentration c, where Var θ_c = m_c(1 − m_c)/(c + 1) adds the spread between units
@@ -36,7 +39,7 @@ public sealed record HierarchicalFit(
         {
             mean = GlobalMean;
             var b = GroupConcentration;
-            meanVar = 1 / (b + 1) + b / (b + 1) / (TotalWeight + 2);
+            meanVar = 1 / (b + 1) + b / (b + 1) / (TotalWeight + GlobalConcentration + 1);
         }
         var v = 1 / (a + 1) + a / (a + 1) * meanVar;
         return (mean, Math.Max(1e-3, 1 / v - 1));

@@ -162,7 +162,7 @@ public static class LibraryBacktest
         methods.Add(Baseline("pooled all", pooledAll is null ? null : CellShares(exits, rowShare, _ => pooledAll)));
         var pooledKind = PooledOf(insats.Kind, e => e.Insats.Kind == insats.Kind);
         methods.Add(Baseline("pooled same kind", pooledKind is null ? null : CellShares(exits, rowShare, _ => pooledKind)));
-        methods.Add(Baseline("exit = start", exits.Start is null && exits.Cells.All(c => c.Row is null) ? null : CellShares(exits, rowShare, c => c.Start ?? start)));
+        methods.Add(Baseline("exit = start", exits.Start is null && exits.Cells.All(c => c.Row is null) ? null : CellShares(exits, rowShare, c => c.Start ?? start ?? HierarchicalDirichlet.Uniform(OutcomeClasses.Count))));
         var goal = insats.Goal is { } g && pooledAll is not null ? GoalClasses(g, pooledAll) : null;
         methods.Add(Baseline("own goal", goal is null ? null : CellShares(exits, rowShare, _ => goal)));
         var uniform = HierarchicalDirichlet.Uniform(OutcomeClasses.Count);

@@ -27,7 +27,7 @@ public static class PriorsWriter
         L($"class_occupation: {{ {string.Join(", ", OutcomeClasses.All.Select(c => $"{c}: {OutcomeClasses.Representative[c]}"))} }}");
         L("pooling:");
         var e = model.Exits;
-        L($"  exits: {{ insatser: {e.Insatser}, iterations: {e.Iterations}, insats_concentration: {N(e.Theta.UnitConcentration)}, kind_concentration: {N(e.Theta.GroupConcentration)}, complete_distributions: {e.Complete}, {(e.SpreadUnknown ? $"chosen_by: {Q($"fewer than {ExitPriorFitter.MinimumComplete} complete distributions: the spread between insatser is unknown, set wide")}, unknown: true" : $"chosen_by: {Q($"leave-one-source-out likelihood over {e.Candidates} grid points")}, leave_one_source_out_log_likelihood: {N(e.LeaveOneOutLogLikelihood)}")}{Boundary(e.Theta)} }}");
+        L($"  exits: {{ insatser: {e.Insatser}, iterations: {e.Iterations}, insats_concentration: {N(e.Theta.UnitConcentration)}, kind_concentration: {N(e.Theta.GroupConcentration)}, complete_distributions: {e.Complete}, {(e.SpreadUnknown ? $"chosen_by: {Q($"fewer than {ExitPriorFitter.MinimumComplete} complete distributions: the spread between insatser is unknown, set wide")}, unknown: true" : $"chosen_by: {Q($"leave-one-source-out likelihood over {e.Candidates} grid points")}, leave_one_source_out_log_likelihood: {N(e.LeaveOneOutLogLikelihood)}")}, uniform_concentration: {N(e.Theta.GlobalConcentration)}{Calibrated(e)}{Boundary(e.Theta)} }}");
         L($"  keep_start: {{ kind_concentration: {N(e.Keep.GroupConcentration)}{Boundary(e.Keep)} }}");
         L($"  dropout: {{ insatser: {model.DropoutInsatser}, insats_concentration: {N(model.Dropout.UnitConcentration)}, kind_concentration: {N(model.Dropout.GroupConcentration)}{Boundary(model.Dropout)} }}");
         L($"  stay: {Spread(model.Stay)}");
@@ -45,8 +45,8 @@ public static class PriorsWriter
                 : $"    evidence: {{ insatser: {ins}, sources: {src}{(ins == 0 ? ", note: \"no evidence of this kind: the pooled mean of all kinds, with its spread\"" : "")} }}");
             L("    exits:");
             var (keep, keepC) = e.KeepShare(k);
-            L($"      keep_start: {{ beta: [{N(keep * keepC)}, {N((1 - keep) * keepC)}] }}   # mean {P(keep)}");
-            var (m, c) = e.Theta.Predictive(k);
+            L($"      keep_start: {{ beta: [{N(Math.Max(1e-4, keep * keepC))}, {N(Math.Max(1e-4, (1 - keep) * keepC))}] }}   # mean {P(keep)}");
+            var (m, c) = (e.Theta.Predictive(k).Mean, e.Concentration(k));
             L($"      others: {Dirichlet(m, c)}");
             L("      by_start:");
             for (var st = 0; st < OutcomeClasses.Count; st++)
@@ -73,6 +73,9 @@ public static class PriorsWriter
         }
         return sb.ToString();
     }
+
+    private static string Calibrated(ExitPriorFit e) =>
+        e.InnerCoverage is { } c ? $", spread_scale: {N(e.SpreadScale)}, spread_chosen_by: {Q($"leave-one-source-out 90 % coverage {c.Inside}/{c.Cells}")}" : "";
 
     private static string Boundary(HierarchicalFit f) =>
         f.Boundary.Count == 0 ? "" : $", note: {Q(string.Join("; ", f.Boundary))}";

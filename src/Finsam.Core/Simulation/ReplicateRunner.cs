@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Finsam.Core.Calibration;
 using Finsam.Core.Diagnostics;
 using Finsam.Core.Loading;
 using Finsam.Core.Results;
@@ -27,6 +28,24 @@ public interface IReplicateRunner : IAsyncDisposable
     /// replicates already applied) and yields each result as it completes, in no particular order.
     /// </summary>
     IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, CancellationToken ct = default);
+
+    /// <summary>
+    /// Runs <paramref name="edits"/> applied to <paramref name="scenario"/> (seed and replicates already
+    /// applied): calibration's evaluations, each a few changed values of one scenario. The results are
+    /// those of <c>RunAsync(edits.ApplyTo(scenario))</c>; a cluster runner sends the scenario to each silo
+    /// once and then only the edits, so pass the same <paramref name="scenario"/> object every time.
+    /// </summary>
+    IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, CancellationToken ct = default) =>
+        RunAsync(edits.ApplyTo(scenario), ct);
+
+    /// <summary>
+    /// For each replicate of <paramref name="edits"/> applied to <paramref name="scenario"/>, the forecasts
+    /// of the named recorded results (<see cref="ReplicateRunners.Forecasts"/>), in no particular order:
+    /// all a calibration step reads of a replicate. A cluster runner computes them on the silos and sends
+    /// a few numbers back instead of each whole result.
+    /// </summary>
+    IAsyncEnumerable<(int Replicate, double[] Values)> ForecastAsync(Scenario scenario, ScenarioEdits edits, IReadOnlyList<string> recorded, CancellationToken ct = default) =>
+        ReplicateRunners.ForecastHereAsync(this, scenario, edits, recorded, ct);
 
     /// <summary>
     /// Loads, runs and summarises a scenario file (<c>run</c>, <c>compare</c>). A cluster runner does
@@ -65,11 +84,42 @@ public static class ReplicateRunners
         runner.CollectAsync(Simulator.Apply(scenario, options), progress, ct);
 
     /// <summary>Gathers every replicate of an already-applied scenario in replicate order.</summary>
-    public static async Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, IProgress<int>? progress = null, CancellationToken ct = default)
+    public static Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        Collect(scenario, runner.RunAsync(scenario, ct), progress);
+
+    /// <summary>Gathers every replicate of <paramref name="edits"/> applied to an already-applied scenario, in replicate order.</summary>
+    public static Task<RunResult> CollectAsync(this IReplicateRunner runner, Scenario scenario, ScenarioEdits edits, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        Collect(edits.ApplyTo(scenario), runner.RunAsync(scenario, edits, ct), progress);
+
+    /// <summary>
+    /// The first forecast value (<see cref="Summariser.Forecast"/>) of each named recorded result of the
+    /// replicate's scenario, in the order named.
+    /// </summary>
+    public static double[] Forecasts(ScenarioIndex ix, IReadOnlyList<string> recorded, ReplicateResult r)
+    {
+        var values = new double[recorded.Count];
+        for (var k = 0; k < values.Length; k++)
+        {
+            var rec = ix.Scenario.Recorded.FirstOrDefault(x => x.Id == recorded[k])
+                ?? throw new ArgumentException($"the scenario has no recorded result '{recorded[k]}'", nameof(recorded));
+            values[k] = Summariser.Forecast(rec, ix, r)[0];
+        }
+        return values;
+    }
+
+    /// <summary><see cref="IReplicateRunner.ForecastAsync"/> from whole results streamed to this process.</summary>
+    public static async IAsyncEnumerable<(int Replicate, double[] Values)> ForecastHereAsync(IReplicateRunner runner, Scenario scenario,
+        ScenarioEdits edits, IReadOnlyList<string> recorded, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var ix = new ScenarioIndex(edits.ApplyTo(scenario));
+        await foreach (var r in runner.RunAsync(scenario, edits, ct)) yield return (r.Replicate, Forecasts(ix, recorded, r));
+    }
+
+    private static async Task<RunResult> Collect(Scenario scenario, IAsyncEnumerable<ReplicateResult> stream, IProgress<int>? progress)
     {
         var results = new ReplicateResult?[scenario.Replicates];
         var done = 0;
-        await foreach (var r in runner.RunAsync(scenario, ct))
+        await foreach (var r in stream)
         {
             if (results[r.Replicate] is not null) continue;   // a retried replicate never counts twice
             results[r.Replicate] = r;

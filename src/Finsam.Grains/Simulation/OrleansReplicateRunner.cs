@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Finsam.Core.Calibration;
+using Finsam.Core.Diagnostics;
 using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
@@ -8,78 +11,174 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Finsam.Grains.Simulation;
 
 /// <summary>
-/// <see cref="IReplicateRunner"/> over an Orleans cluster: the scenario is serialised and keyed once,
-/// its replicates are cut into batches and spread over the active silos' <see cref="IReplicateWorkerGrain"/>s
-/// in proportion to their cores, and results stream back batch by batch. A batch the cluster fails
-/// (a silo gone, a timeout) is sent to another silo; keyed randomness makes the rerun identical.
+/// <see cref="IReplicateRunner"/> over an Orleans cluster: replicates are cut into batches and pulled
+/// by the active silos' <see cref="IReplicateWorkerGrain"/>s — each silo keeps two batches per core in
+/// flight and gets the next when one comes back, so a slower or busier silo simply takes fewer —
+/// and results stream back batch by batch. A batch the cluster fails (a silo gone, a timeout) is sent
+/// to another silo; keyed randomness makes the rerun identical.
+/// What a calibration repeats per evaluation is kept: the silo list (re-read after 5 s or a failure),
+/// and each base scenario's JSON and key (made once per scenario object, sent once per silo; after that
+/// a batch carries only the edits, see <see cref="ScenarioRef"/>).
 /// Used by clients (calibrate, backtest, throughput on a cluster) and inside silos (planner queries).
 /// </summary>
 public sealed class OrleansReplicateRunner(IGrainFactory grains, string description = "cluster", ILogger? logger = null) : IReplicateRunner
 {
     private const int Attempts = 5;
+    private const int BatchesInFlightPerCore = 2;
+    private static readonly TimeSpan SilosFreshFor = TimeSpan.FromSeconds(5);
     private readonly ILogger _log = logger ?? NullLogger.Instance;
+    private readonly ConditionalWeakTable<Scenario, ScenarioBlob> _blobs = new();
+    private readonly ConcurrentDictionary<(SiloAddress Silo, string BaseKey), bool> _held = new();
+    private readonly SemaphoreSlim _silosGate = new(1, 1);
+    private (IReadOnlyList<(SiloAddress Silo, int Slots)> List, DateTime At)? _silos;
 
     public string Description => description;
 
-    public async IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, CancellationToken ct = default) =>
+        RunAsync(scenario, ScenarioEdits.None, ct);
+
+    public IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, CancellationToken ct = default) =>
+        FanOutAsync(scenario, edits, (worker, reference, replicates) => Whole(worker.RunAsync(reference, replicates, ct)), ct);
+
+    public async IAsyncEnumerable<(int Replicate, double[] Values)> ForecastAsync(Scenario scenario, ScenarioEdits edits, IReadOnlyList<string> recorded,
+        [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var blob = ScenarioBlob.Of(scenario);
-        var silos = await SilosAsync();
-        // About four batches per core: small enough to balance, large enough that a call carries real work.
-        var batches = Batches(scenario.Replicates, Math.Max(1, silos.Sum(s => s.Slots) * 4));
-        var running = batches.Select((b, k) => RunBatchAsync(blob, b, silos, k, ct)).ToList();
-        while (running.Count > 0)
-        {
-            var finished = await Task.WhenAny(running);
-            running.Remove(finished);
-            foreach (var r in await finished) yield return r;
-        }
+        var ids = recorded.ToArray();
+        await foreach (var (r, v) in FanOutAsync(scenario, edits, (worker, reference, replicates) => Numbered(replicates, worker.ForecastAsync(reference, replicates, ids, ct)), ct))
+            yield return (r, v);
     }
 
-    private async Task<ReplicateResult[]> RunBatchAsync(ScenarioBlob blob, int[] replicates, IReadOnlyList<(SiloAddress Silo, int Slots)> silos, int k, CancellationToken ct)
+    private static async Task<ReplicateResult[]?> Whole(Task<Orleans.Concurrency.Immutable<ReplicateResult[]?>> call) => (await call).Value;
+
+    private static async Task<(int, double[])[]?> Numbered(int[] replicates, Task<double[][]?> call) =>
+        await call is { } values ? replicates.Zip(values).ToArray() : null;
+
+    /// <summary>The replicates of the edited scenario, in batches the silos pull; <paramref name="call"/> runs one batch on a worker.</summary>
+    private async IAsyncEnumerable<T> FanOutAsync<T>(Scenario scenario, ScenarioEdits edits,
+        Func<IReplicateWorkerGrain, ScenarioRef, int[], Task<T[]?>> call, [EnumeratorCancellation] CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        var t = Timings.Start();
+        var blob = _blobs.GetValue(scenario, ScenarioBlob.Of);
+        var reference = ScenarioRef.Of(blob, edits.IsEmpty ? null : ScenarioJson.Serialize(edits));
+        Timings.Add("scenario reference made (runner)", t);
+        t = Timings.Start();
+        var silos = await SilosAsync();
+        Timings.Add("silos known (runner)", t);
+
+        // About four batches per core: small enough to balance, large enough that a call carries real work.
+        var pending = new Queue<(int[] Replicates, int Attempt)>(
+            Batches(scenario.Replicates, Math.Max(1, silos.Sum(s => s.Slots) * 4)).Select(b => (b, 0)));
+        var running = new Dictionary<Task<T[]?>, (int[] Replicates, int Attempt, SiloAddress Silo)>();
+        var inFlight = silos.ToDictionary(s => s.Silo, _ => 0);
+        var suspects = new HashSet<SiloAddress>();
+        var delayed = new List<Task<(int[] Replicates, int Attempt)>>();
+
+        void Dispatch()
         {
-            var silo = Pick(silos, k + attempt);
+            while (pending.Count > 0)
+            {
+                // The trusted silo with the most room; a suspect one only when every silo is suspect.
+                var open = silos.Where(s => inFlight[s.Silo] < s.Slots * BatchesInFlightPerCore).ToList();
+                var trusted = open.Where(s => !suspects.Contains(s.Silo)).ToList();
+                var choice = (trusted.Count > 0 ? trusted : suspects.Count == silos.Count ? open : [])
+                    .OrderBy(s => (double)inFlight[s.Silo] / s.Slots).Select(s => s.Silo).FirstOrDefault();
+                if (choice is null) return;
+                var (replicates, attempt) = pending.Dequeue();
+                inFlight[choice]++;
+                running.Add(RunBatchAsync(reference, replicates, choice, call), (replicates, attempt, choice));
+            }
+        }
+
+        Dispatch();
+        while (running.Count > 0 || delayed.Count > 0)
+        {
+            var waiting = running.Keys.Cast<Task>().Concat(delayed).ToList();
+            var finished = await Task.WhenAny(waiting);
+            if (finished is Task<(int[] Replicates, int Attempt)> retry)
+            {
+                delayed.Remove(retry);
+                pending.Enqueue(await retry);
+                Dispatch();
+                continue;
+            }
+            var batch = (Task<T[]?>)finished;
+            var (replicates, attempt, silo) = running[batch];
+            running.Remove(batch);
+            inFlight[silo]--;
+            T[]? results;
             try
             {
-                var answer = await ReplicateSpreadPlacement.On(silo,
-                    () => grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()).RunAsync(blob, replicates, ct));
-                return answer.Value;
+                results = await batch;
             }
             catch (Exception e) when (attempt + 1 < Attempts && Runs.RunGrain.IsClusterFailure(e, ct))
             {
                 _log.LogWarning(e, "Replicates {First}–{Last} failed on {Silo}; retrying elsewhere", replicates[0], replicates[^1], silo);
-                await Task.Delay(TimeSpan.FromMilliseconds(250 << attempt), ct);
+                suspects.Add(silo);
+                _silos = null;   // re-read the membership before the next run
+                delayed.Add(Later(replicates, attempt + 1, ct));
+                Dispatch();
+                continue;
             }
+            if (results is null)
+            {
+                // The silo no longer holds the base scenario: the next batch for it carries the JSON again.
+                _held.TryRemove((silo, reference.BaseKey), out _);
+                pending.Enqueue((replicates, attempt));
+            }
+            else
+            {
+                foreach (var r in results) yield return r;
+            }
+            Dispatch();
         }
     }
 
-    /// <summary>The k-th silo in a cycle where each silo appears once per core it has.</summary>
-    private static SiloAddress Pick(IReadOnlyList<(SiloAddress Silo, int Slots)> silos, int k)
+    private static async Task<(int[] Replicates, int Attempt)> Later(int[] replicates, int attempt, CancellationToken ct)
     {
-        var total = silos.Sum(s => s.Slots);
-        var at = k % total;
-        foreach (var (silo, slots) in silos)
-        {
-            if (at < slots) return silo;
-            at -= slots;
-        }
-        return silos[0].Silo;
+        await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), ct);
+        return (replicates, attempt);
     }
 
+    private async Task<T[]?> RunBatchAsync<T>(ScenarioRef reference, int[] replicates, SiloAddress silo, Func<IReplicateWorkerGrain, ScenarioRef, int[], Task<T[]?>> call)
+    {
+        var t = Timings.Start();
+        var held = _held.ContainsKey((silo, reference.BaseKey));
+        var answer = await ReplicateSpreadPlacement.On(silo,
+            () => call(grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()), held ? reference.WithoutBase() : reference, replicates));
+        if (answer is not null && !held)
+        {
+            // A long-lived runner (a planner's grain) meets many scenarios: forget them all now and then.
+            if (_held.Count > 1024) _held.Clear();
+            _held[(silo, reference.BaseKey)] = true;
+        }
+        Timings.Add("batch round trip (runner)", t);
+        return answer;
+    }
+
+    /// <summary>The active silos and their cores, asked at most every few seconds (and again after a failure).</summary>
     private async Task<IReadOnlyList<(SiloAddress Silo, int Slots)>> SilosAsync()
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        var list = new List<(SiloAddress, int)>();
-        foreach (var silo in hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal))
+        if (_silos is { } known && DateTime.UtcNow - known.At < SilosFreshFor) return known.List;
+        await _silosGate.WaitAsync();
+        try
         {
-            var slots = await ReplicateSpreadPlacement.On(silo,
-                () => grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()).GetSlotsAsync());
-            list.Add((silo, Math.Max(1, slots)));
+            if (_silos is { } again && DateTime.UtcNow - again.At < SilosFreshFor) return again.List;
+            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            var list = new List<(SiloAddress, int)>();
+            foreach (var silo in hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal))
+            {
+                var slots = await ReplicateSpreadPlacement.On(silo,
+                    () => grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()).GetSlotsAsync());
+                list.Add((silo, Math.Max(1, slots)));
+            }
+            if (list.Count == 0) throw new InvalidOperationException("the cluster has no active silo");
+            _silos = (list, DateTime.UtcNow);
+            return list;
         }
-        if (list.Count == 0) throw new InvalidOperationException("the cluster has no active silo");
-        return list;
+        finally
+        {
+            _silosGate.Release();
+        }
     }
 
     /// <summary>Replicates 0 … n − 1 cut into at most <paramref name="count"/> contiguous batches.</summary>
@@ -92,5 +191,9 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         return batches;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _silosGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -90,13 +90,16 @@ internal static class ReplicateWork
         activity?.SetTag("finsam.participant_months", result.ParticipantMonths);
     }
 
-    public static Task<ReplicateResult> RunAsync(SiloScenarios scenarios, ScenarioBlob scenario, int replicate, int shards, CancellationToken ct)
+    public static Task<ReplicateResult> RunAsync(SiloScenarios scenarios, ScenarioBlob scenario, int replicate, int shards, CancellationToken ct) =>
+        RunAsync(() => scenarios.Index(scenario), replicate, shards, ct);
+
+    public static Task<ReplicateResult> RunAsync(Func<ScenarioIndex> index, int replicate, int shards, CancellationToken ct)
     {
-        // A national replicate computes for seconds: not on the activation's turn.
+        // A national replicate computes for seconds, and building the scenario's index takes milliseconds: not on the activation's turn.
         return Task.Run(async () =>
         {
             var t = Finsam.Core.Diagnostics.Timings.Start();
-            var ix = scenarios.Index(scenario);
+            var ix = index();
             var result = await Simulator.RunReplicateAsync(ix, replicate, Math.Max(1, shards), parallelShards: shards > 1, ct);
             Finsam.Core.Diagnostics.Timings.Add("replicate simulated", t);
             return result;

@@ -11,8 +11,18 @@ namespace Finsam.Grains.Simulation;
 [Alias("finsam.IReplicateWorkerGrain")]
 public interface IReplicateWorkerGrain : IGrainWithStringKey
 {
-    /// <summary>Runs the given replicates of the scenario; answers in the order asked.</summary>
-    [Alias("Run")] Task<Immutable<ReplicateResult[]>> RunAsync(ScenarioBlob scenario, int[] replicates, CancellationToken ct = default);
+    /// <summary>
+    /// Runs the given replicates of the scenario; answers in the order asked, or with null when the
+    /// reference carries no base JSON and this silo does not hold the base (send it again with it).
+    /// </summary>
+    [Alias("RunRef")] Task<Immutable<ReplicateResult[]?>> RunAsync(ScenarioRef scenario, int[] replicates, CancellationToken ct = default);
+
+    /// <summary>
+    /// For the given replicates, the forecasts of the named recorded results
+    /// (<see cref="Finsam.Core.Simulation.ReplicateRunners.Forecasts"/>), computed here so only those numbers
+    /// travel; null as for <see cref="RunAsync(ScenarioRef, int[], CancellationToken)"/>.
+    /// </summary>
+    [Alias("Forecast")] Task<double[][]?> ForecastAsync(ScenarioRef scenario, int[] replicates, string[] recorded, CancellationToken ct = default);
 
     /// <summary>
     /// One replicate of a run whose results are not stored (<see cref="Runs.RunPersistence.SingleProcess"/>):
@@ -27,20 +37,42 @@ public interface IReplicateWorkerGrain : IGrainWithStringKey
 [Reentrant, ReplicateSpreadPlacement]
 public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots slots) : Grain, IReplicateWorkerGrain
 {
-    public async Task<Immutable<ReplicateResult[]>> RunAsync(ScenarioBlob scenario, int[] replicates, CancellationToken ct = default)
+    public async Task<Immutable<ReplicateResult[]?>> RunAsync(ScenarioRef scenario, int[] replicates, CancellationToken ct = default)
     {
+        if (scenarios.Find(scenario) is not { } index) return new Immutable<ReplicateResult[]?>(null);
         // Telemetry shows which silo ran which batch (the fan-out of a calibration or a planner query).
         using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicates");
         activity?.SetTag("finsam.silo", RuntimeIdentity);
         activity?.SetTag("finsam.replicates.first", replicates.Length > 0 ? replicates[0] : -1);
         activity?.SetTag("finsam.replicates.count", replicates.Length);
+        var t = Finsam.Core.Diagnostics.Timings.Start();
         var results = await Task.WhenAll(replicates.Select(async r =>
         {
             using (await slots.EnterAsync(ct))
-                return await ReplicateWork.RunAsync(scenarios, scenario, r, 1, ct);
+                return await ReplicateWork.RunAsync(() => index.Value, r, 1, ct);
         }));
         FinsamInstruments.ReplicatesCompleted.Add(results.Length);
-        return results.AsImmutable();
+        Finsam.Core.Diagnostics.Timings.Add("batch (silo)", t);
+        return new Immutable<ReplicateResult[]?>(results);
+    }
+
+    public async Task<double[][]?> ForecastAsync(ScenarioRef scenario, int[] replicates, string[] recorded, CancellationToken ct = default)
+    {
+        if (scenarios.Find(scenario) is not { } index) return null;
+        using var activity = FinsamInstruments.ActivitySource.StartActivity("finsam.replicates");
+        activity?.SetTag("finsam.silo", RuntimeIdentity);
+        activity?.SetTag("finsam.replicates.first", replicates.Length > 0 ? replicates[0] : -1);
+        activity?.SetTag("finsam.replicates.count", replicates.Length);
+        var values = await Task.WhenAll(replicates.Select(async r =>
+        {
+            using (await slots.EnterAsync(ct))
+            {
+                var result = await ReplicateWork.RunAsync(() => index.Value, r, 1, ct);
+                return Finsam.Core.Simulation.ReplicateRunners.Forecasts(index.Value, recorded, result);
+            }
+        }));
+        FinsamInstruments.ReplicatesCompleted.Add(values.Length);
+        return values;
     }
 
     public async Task<Immutable<ReplicateResult>> RunOneAsync(ReplicateSpec spec, CancellationToken ct = default)

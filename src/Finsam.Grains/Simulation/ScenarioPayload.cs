@@ -61,6 +61,27 @@ public sealed record ScenarioBlob([property: Id(0)] string Key, [property: Id(1)
 }
 
 /// <summary>
+/// A scenario as the replicate workers get it: a base scenario named by its content key — with its JSON
+/// only when the silo is not known to hold it yet — and the edits (JSON, paths in ordinal order) a
+/// calibration evaluation applies to it. <see cref="Key"/> names the edited scenario in the silo's cache.
+/// Most evaluations so carry a few hundred bytes instead of the whole scenario.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("finsam.scenario-ref")]
+public sealed record ScenarioRef(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string BaseKey,
+    [property: Id(2)] string? BaseJson,
+    [property: Id(3)] string? EditsJson)
+{
+    public static ScenarioRef Of(ScenarioBlob baseScenario, string? editsJson) => new(
+        editsJson is null ? baseScenario.Key : ContentHash.Of(baseScenario.Key + "\0" + editsJson),
+        baseScenario.Key, baseScenario.Json, editsJson);
+
+    /// <summary>The same reference without the base's JSON, for a silo that holds it.</summary>
+    public ScenarioRef WithoutBase() => BaseJson is null ? this : this with { BaseJson = null };
+}
+
+/// <summary>
 /// One replicate of a run, and the run's trace context (W3C traceparent) so each replicate's span
 /// joins the run's trace on whichever silo it runs.
 /// </summary>
