@@ -27,23 +27,56 @@ public static class BoardAnalysis
     /// <summary>The sensitivity from the summary's per-replicate figures alone (they are in the order of <paramref name="replicates"/>).</summary>
     public static SensitivityResult? SensitivityOf(RunSummary summary, SocioEconomicAccount? account, Scenarios.Scenario s, IReadOnlyList<int> replicates)
     {
-        var inputs = Sensitivity.UncertainParams(s)
-            .Select(p => (new SensitivityInput(p.Key, p.ToString()), replicates.Select(r => ParamDraws.Value(s.Seed, r, p)).ToArray()))
-            .ToList();
+        // Inputs are drawn again from their keyed streams one at a time (a mix once for all its shares), never all at once.
+        var inputs = new List<SensitivityInput>();
+        var draw = new List<Action<double[]>>();
+        var seeds = new ulong[replicates.Count];
+        for (var k = 0; k < seeds.Length; k++) seeds[k] = Rng.ReplicateSeed(s.Seed, replicates[k]);
+        foreach (var p in Sensitivity.UncertainParams(s))
+        {
+            inputs.Add(new SensitivityInput(p.Key, p.ToString()));
+            var key = Rng.Hash(p.Key);
+            draw.Add(values =>
+            {
+                for (var k = 0; k < values.Length; k++) values[k] = ParamDraws.Value(seeds[k], key, p);
+            });
+        }
         foreach (var mix in Sensitivity.DrawnMixes(s))
         {
-            var draws = replicates.Select(r => ParamDraws.Mix(s.Seed, r, mix)).ToArray();
+            double[][]? draws = null;
             for (var c = 0; c < mix.Categories.Count; c++)
-                inputs.Add((new SensitivityInput($"{mix.Key}[{mix.Categories[c]}]", $"dirichlet share of {mix.Categories[c]}", mix.Key),
-                    draws.Select(d => d[c]).ToArray()));
+            {
+                var category = c;
+                inputs.Add(new SensitivityInput($"{mix.Key}[{mix.Categories[c]}]", $"dirichlet share of {mix.Categories[c]}", mix.Key));
+                draw.Add(values =>
+                {
+                    if (category == 0 || draws is null)
+                    {
+                        draws = new double[replicates.Count][];
+                        for (var k = 0; k < draws.Length; k++) draws[k] = ParamDraws.Mix(s.Seed, replicates[k], mix);
+                    }
+                    for (var k = 0; k < values.Length; k++) values[k] = draws[k][category];
+                    if (category == mix.Categories.Count - 1) draws = null;
+                });
+            }
         }
-        var figures = summary.Replicates.Select((r, k) =>
+        var accountKeys = account is null ? [] : SocioEconomics.FigureDefinitions.Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+        double[] Figure(string key) =>
+            ColumnOf(accountKeys.Contains(key) ? account!.Replicates : summary.Replicates, key, replicates.Count);
+        return Sensitivity.Analyse(inputs, (i, into) => draw[i](into), Figures(summary, account), Figure, replicates.Count);
+    }
+
+    /// <summary>A figure per replicate by position in the list (NaN where it has none), read as a column where the list is a table.</summary>
+    private static double[] ColumnOf(IReadOnlyList<ReplicateFigures> rows, string key, int n)
+    {
+        if (rows is ReplicateTable table && table.Column(key) is { } column) return column;
+        var values = new double[n];
+        var k = 0;
+        foreach (var r in rows)
         {
-            var merged = new Dictionary<string, double?>(r.Figures, StringComparer.Ordinal);
-            if (account is not null)
-                foreach (var (key, v) in account.Replicates[k].Figures) merged[key] = v;
-            return (IReadOnlyDictionary<string, double?>)merged;
-        }).ToList();
-        return Sensitivity.Analyse(inputs, Figures(summary, account), figures);
+            if (k == n) break;
+            values[k++] = r.Figures.GetValueOrDefault(key) ?? double.NaN;
+        }
+        return values;
     }
 }

@@ -24,7 +24,7 @@ public static class BoardFiles
                 Row("forbund", "cost_per_work_or_studies", e.CostPerWorkOrStudies),
             ]);
             yield return ("economics.csv", ["sector", "figure", "mean", "p5", "p50", "p95"], rows);
-            var keys = e.Replicates.SelectMany(r => r.Figures.Keys).Distinct().ToList();
+            var keys = e.Replicates is ReplicateTable table ? table.Keys.ToList() : e.Replicates.SelectMany(r => r.Figures.Keys).Distinct().ToList();
             yield return ("economics_replicates.csv", ["replicate", .. keys],
                 e.Replicates.Select(r => new[] { r.Replicate.ToString(CultureInfo.InvariantCulture) }.Concat(keys.Select(k => Num(r.Figures.GetValueOrDefault(k))))));
         }

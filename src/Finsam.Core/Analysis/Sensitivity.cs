@@ -111,34 +111,71 @@ public static class Sensitivity
     public static SensitivityResult? Analyse(
         IReadOnlyList<(SensitivityInput Input, double[] Values)> inputs,
         IReadOnlyList<(string Key, string Label, string Unit)> definitions,
-        IReadOnlyList<IReadOnlyDictionary<string, double?>> figures)
+        IReadOnlyList<IReadOnlyDictionary<string, double?>> figures) =>
+        Analyse(inputs.Select(i => i.Input).ToList(), (i, into) => inputs[i].Values.CopyTo(into, 0), definitions,
+            key => figures.Select(f => f.GetValueOrDefault(key) ?? double.NaN).ToArray(), figures.Count);
+
+    /// <summary>
+    /// The analysis, one column at a time: <paramref name="inputValues"/>(i, into) writes input i's value per replicate
+    /// into a buffer and <paramref name="figureValues"/>(key) gives a figure's (NaN or non-finite where it has none), both
+    /// in the same replicate order. Each input is drawn and sorted once into buffers reused for the next, so memory holds
+    /// the figures' columns and one input's, whatever the number of inputs.
+    /// </summary>
+    public static SensitivityResult? Analyse(
+        IReadOnlyList<SensitivityInput> inputs, Action<int, double[]> inputValues,
+        IReadOnlyList<(string Key, string Label, string Unit)> definitions, Func<string, double[]> figureValues, int n)
     {
-        var n = figures.Count;
         if (n < MinReplicates) return null;
-        var result = new List<FigureSensitivity>();
-        // Each input is sorted once; a figure with a value in every replicate (the usual case) reuses that order.
-        var fullOrder = inputs.Select(i => Enumerable.Range(0, n).OrderBy(k => i.Values[k]).ThenBy(k => k).ToArray()).ToArray();
-        foreach (var (key, label, unit) in definitions)
+        // The figures that vary, with the replicates where they have a value (null: all of them).
+        var figures = new List<(int Definition, int[]? Rows, double[] Y, double[]? X, double Sst, List<InputShare> Tested)>();
+        for (var d = 0; d < definitions.Count; d++)
         {
-            var rows = Enumerable.Range(0, n).Where(k => figures[k].GetValueOrDefault(key) is { } v && double.IsFinite(v)).ToArray();
-            if (rows.Length < MinReplicates) continue;
-            var y = rows.Select(k => figures[k][key]!.Value).ToArray();
-            var mean = y.Average();
-            var sst = y.Sum(v => (v - mean) * (v - mean));
-            if (sst <= 1e-12 * Math.Max(1, mean * mean) * y.Length) continue; // the figure does not vary: nothing to explain
-            var tested = new List<InputShare>();
-            for (var i = 0; i < inputs.Count; i++)
+            var column = figureValues(definitions[d].Key);
+            var finite = 0;
+            foreach (var v in column) if (double.IsFinite(v)) finite++;
+            if (finite < MinReplicates) continue;
+            int[]? rows = null;
+            var y = column;
+            if (finite < n)
             {
-                var (input, values) = inputs[i];
-                var x = rows.Length == n ? values : rows.Select(k => values[k]).ToArray();
-                if (x.Max() - x.Min() <= 0) continue;
-                var (share, p) = Share(x, y, BinsFor(rows.Length), rows.Length == n ? fullOrder[i] : null);
-                tested.Add(new InputShare(input.Key, share, p));
+                rows = new int[finite];
+                y = new double[finite];
+                for (int k = 0, j = 0; k < n; k++)
+                    if (double.IsFinite(column[k])) { rows[j] = k; y[j++] = column[k]; }
             }
+            var mean = y.Average();
+            var sst = 0.0;
+            foreach (var v in y) sst += (v - mean) * (v - mean);
+            if (sst <= 1e-12 * Math.Max(1, mean * mean) * y.Length) continue; // the figure does not vary: nothing to explain
+            figures.Add((d, rows, y, rows is null ? null : new double[rows.Length], sst, []));
+        }
+
+        var values = new double[n];
+        var fullOrder = new int[n];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            inputValues(i, values);
+            var sorted = false;   // sorted once; a figure with a value in every replicate (the usual case) reuses it
+            foreach (var (_, rows, y, picked, _, tested) in figures)
+            {
+                if (rows is not null)
+                    for (var k = 0; k < rows.Length; k++) picked![k] = values[rows[k]];
+                var x = picked ?? values;
+                if (x.Max() - x.Min() <= 0) continue;
+                if (rows is null && !sorted) { OrderOf(values, fullOrder); sorted = true; }
+                var (share, p) = Share(x, y, BinsFor(y.Length), rows is null ? fullOrder : null);
+                tested.Add(new InputShare(inputs[i].Key, share, p));
+            }
+        }
+
+        var groupOf = inputs.ToDictionary(i => i.Key, i => i.Group ?? i.Key, StringComparer.Ordinal);
+        var result = new List<FigureSensitivity>();
+        foreach (var (d, _, y, _, sst, tested) in figures)
+        {
+            var (key, label, unit) = definitions[d];
             // A drawn mix is one input: its best share stands for it, its p-value Bonferroni-corrected for the
             // number of shares tried. Dozens of inputs are then tested per figure: Benjamini–Hochberg keeps the
             // expected share of chance findings among the inputs kept at 5 %, instead of 5 % of every input tested.
-            var groupOf = inputs.ToDictionary(i => i.Input.Key, i => i.Input.Group ?? i.Input.Key, StringComparer.Ordinal);
             var candidates = tested.GroupBy(t => groupOf[t.Input]).Select(g =>
             {
                 var best = g.MaxBy(t => t.Share)!;
@@ -152,10 +189,19 @@ public static class Sensitivity
             shares = shares.OrderByDescending(s => s.Share).ThenBy(s => s.Input, StringComparer.Ordinal)
                 .Select(s => s with { Share = Results.Stat.Round(s.Share), PValue = Results.Stat.Round(s.PValue) }).ToList();
             var explained = Math.Min(1, shares.Sum(s => s.Share));
-            result.Add(new FigureSensitivity(key, label, unit, rows.Length, Results.Stat.Round(sst / (rows.Length - 1)), shares,
+            result.Add(new FigureSensitivity(key, label, unit, y.Length, Results.Stat.Round(sst / (y.Length - 1)), shares,
                 Results.Stat.Round(explained), Results.Stat.Round(1 - explained), rescaled));
         }
-        return new SensitivityResult(MethodText, n, BinsFor(n), Alpha, inputs.Select(i => i.Input).ToList(), result);
+        return new SensitivityResult(MethodText, n, BinsFor(n), Alpha, inputs.ToList(), result);
+    }
+
+    /// <summary>The replicates by ascending value, ties by position (the order LINQ's OrderBy().ThenBy() gives), without LINQ.</summary>
+    public static int[] OrderOf(double[] x, int[]? order = null)
+    {
+        order ??= new int[x.Length];
+        for (var k = 0; k < order.Length; k++) order[k] = k;
+        Array.Sort(order, (a, b) => x[a].CompareTo(x[b]) is var c && c != 0 ? c : a.CompareTo(b));
+        return order;
     }
 
     /// <summary>Which p-values pass the Benjamini–Hochberg step-up procedure at false discovery rate q.</summary>
@@ -177,7 +223,7 @@ public static class Sensitivity
     public static (double Share, double PValue) Share(double[] x, double[] y, int bins, int[]? order = null)
     {
         var n = x.Length;
-        order ??= Enumerable.Range(0, n).OrderBy(k => x[k]).ThenBy(k => k).ToArray();
+        order ??= OrderOf(x);
         var mean = y.Average();
         double ssb = 0, ssw = 0;
         for (var b = 0; b < bins; b++)

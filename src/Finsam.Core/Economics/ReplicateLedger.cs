@@ -42,6 +42,10 @@ public static class ParamDraws
     public static double Value(ulong scenarioSeed, int replicate, Param p) =>
         p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), p.Key)));
 
+    /// <summary>The same draw with the replicate's seed (<see cref="Rng.ReplicateSeed"/>) and the key's hash (<see cref="Rng.Hash"/>) made once by the caller.</summary>
+    public static double Value(ulong replicateSeed, ulong keyHash, Param p) =>
+        p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(replicateSeed, keyHash)));
+
     /// <summary>A mix's shares as the engine drew them (<see cref="ReplicateModel.DrawMix"/>).</summary>
     public static double[] Mix(ulong scenarioSeed, int replicate, Mix mix) =>
         mix.Draw(new StreamRandom(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), mix.Key)));

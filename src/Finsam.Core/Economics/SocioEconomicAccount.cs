@@ -145,8 +145,28 @@ public static class SocioEconomics
         return lastNegative < 0 ? 0 : lastNegative + 2;
     }
 
+    /// <summary>
+    /// The keys of one replicate's account figures, in the order they are written: per sector and society its
+    /// gain, cost, net and net with the follow-up years, then production, spending, payback and cost per exit to work.
+    /// </summary>
+    public static IReadOnlyList<string> ReplicateKeys { get; } =
+    [
+        .. SectorKeys.SelectMany(s => new[] { $"{s}_gain", $"{s}_cost", $"{s}_net", $"{s}_net_follow_up" }),
+        "production", "production_follow_up", "forbund_spend", "payback_months", "cost_per_work_or_studies",
+    ];
+
     /// <summary>One replicate's account figures (keys as in <see cref="FigureDefinitions"/> plus gains, costs and production).</summary>
     public static ReplicateFigures ForReplicate(ScenarioIndex ix, EconomicsSettings e, ReplicateLedger r)
+    {
+        var values = new double[ReplicateKeys.Count];
+        ForReplicate(ix, e, r, values);
+        var figures = new Dictionary<string, double?>(values.Length, StringComparer.Ordinal);
+        for (var k = 0; k < values.Length; k++) figures[ReplicateKeys[k]] = double.IsNaN(values[k]) ? null : values[k];
+        return new ReplicateFigures(r.Replicate, figures);
+    }
+
+    /// <summary>One replicate's account figures into <paramref name="into"/>, in <see cref="ReplicateKeys"/> order (NaN: no value).</summary>
+    public static void ForReplicate(ScenarioIndex ix, EconomicsSettings e, ReplicateLedger r, Span<double> into)
     {
         var (flows, production) = PersonMonth(ix, e, r.Replicate);
         int months = r.Months, nS = r.Incomes, nSec = SectorNames.All.Count;
@@ -211,22 +231,21 @@ public static class SocioEconomics
             societyMonthly.Add(d * society);
         }
 
-        var figures = new Dictionary<string, double?>(StringComparer.Ordinal);
-        void Put(string key, double g, double c, double after)
+        var at = 0;
+        void Put(Span<double> into, double g, double c, double after)
         {
-            figures[$"{key}_gain"] = Stat.Round(g);
-            figures[$"{key}_cost"] = Stat.Round(c);
-            figures[$"{key}_net"] = Stat.Round(g - c);
-            figures[$"{key}_net_follow_up"] = Stat.Round(g + after - c);
+            into[at++] = Stat.Round(g);
+            into[at++] = Stat.Round(c);
+            into[at++] = Stat.Round(g - c);
+            into[at++] = Stat.Round(g + after - c);
         }
-        for (var sec = 0; sec < nSec; sec++) Put(SectorNames.Key(SectorNames.All[sec]), gain[sec], cost[sec], gainAfter[sec]);
-        Put(Society, gain.Sum(), cost.Sum(), gainAfter.Sum());
-        figures["production"] = Stat.Round(prod);
-        figures["production_follow_up"] = Stat.Round(prod + prodAfter);
-        figures["forbund_spend"] = Stat.Round(spendTotal);
-        figures["payback_months"] = PaybackMonths(societyMonthly);
-        figures["cost_per_work_or_studies"] = r.WorkOrStudies == 0 ? null : Stat.Round(spendTotal / r.WorkOrStudies);
-        return new ReplicateFigures(r.Replicate, figures);
+        for (var sec = 0; sec < nSec; sec++) Put(into, gain[sec], cost[sec], gainAfter[sec]);
+        Put(into, gain.Sum(), cost.Sum(), gainAfter.Sum());
+        into[at++] = Stat.Round(prod);
+        into[at++] = Stat.Round(prod + prodAfter);
+        into[at++] = Stat.Round(spendTotal);
+        into[at++] = PaybackMonths(societyMonthly) ?? double.NaN;
+        into[at] = r.WorkOrStudies == 0 ? double.NaN : Stat.Round(spendTotal / r.WorkOrStudies);
     }
 
     /// <summary>The account of a run, or null when its scenario has no <c>economics:</c> section.</summary>
@@ -239,9 +258,18 @@ public static class SocioEconomics
 
     public static SocioEconomicAccount Summarise(ScenarioIndex ix, EconomicsSettings e, IReadOnlyList<ReplicateFigures> reps)
     {
-        Stat Of(string key) => Stat.Of(reps.Select(r => r.Figures.GetValueOrDefault(key) ?? double.NaN)) ?? Stat.Zero;
-        var sectors = SectorKeys.Select(s => new SectorAccount(s, Of($"{s}_gain"), Of($"{s}_cost"), Of($"{s}_net"), Of($"{s}_net_follow_up"))).ToList();
         var paid = reps.Count(r => r.Figures.GetValueOrDefault("payback_months") is not null);
+        return Summarise(ix, e, key => Stat.Of(reps.Select(r => r.Figures.GetValueOrDefault(key) ?? double.NaN)), paid, reps);
+    }
+
+    /// <summary>
+    /// The account from each figure's statistic over replicates (<paramref name="statOf"/>, by key), the number of replicates
+    /// that pay back, and the per-replicate figures themselves (kept for paired comparisons; may be a <see cref="ReplicateTable"/>).
+    /// </summary>
+    public static SocioEconomicAccount Summarise(ScenarioIndex ix, EconomicsSettings e, Func<string, Stat?> statOf, int paid, IReadOnlyList<ReplicateFigures> reps)
+    {
+        Stat Of(string key) => statOf(key) ?? Stat.Zero;
+        var sectors = SectorKeys.Select(s => new SectorAccount(s, Of($"{s}_gain"), Of($"{s}_cost"), Of($"{s}_net"), Of($"{s}_net_follow_up"))).ToList();
         var cat = e.Catalog;
         string[] assumptions =
         [
@@ -256,8 +284,8 @@ public static class SocioEconomics
         return new SocioEconomicAccount(cat.Name, cat.File, cat.PriceYear, e.DiscountRate, ix.Months, e.FollowUpYears, sectors,
             Of("production"), Of("production_follow_up"), Of("forbund_spend"),
             reps.Count == 0 ? 0 : Stat.Round(paid / (double)reps.Count),
-            Stat.Of(reps.Select(r => r.Figures.GetValueOrDefault("payback_months") ?? double.NaN)),
-            Stat.Of(reps.Select(r => r.Figures.GetValueOrDefault("cost_per_work_or_studies") ?? double.NaN)),
+            statOf("payback_months"),
+            statOf("cost_per_work_or_studies"),
             assumptions,
             cat.All().Select(v => new ValuedItem(v.Name, v.Value.Value.ToString(), v.Value.Source, v.Value.Year, v.Value.Assumption)).ToList(),
             reps);

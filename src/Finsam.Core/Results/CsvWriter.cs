@@ -24,6 +24,29 @@ public static class CsvWriter
         return sb.ToString();
     }
 
+    /// <summary>A whole table written as it goes: the header line, then one line per row (nothing is held but the row).</summary>
+    public static void Table(TextWriter writer, IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(rows);
+        WriteRow(writer, header);
+        foreach (var r in rows) WriteRow(writer, r);
+    }
+
+    /// <summary>One line of fields to a writer, each quoted when needed, ended by <c>\n</c>.</summary>
+    public static void WriteRow(TextWriter writer, IEnumerable<string> fields)
+    {
+        var first = true;
+        foreach (var f in fields)
+        {
+            if (!first) writer.Write(',');
+            writer.Write(Field(f));
+            first = false;
+        }
+        writer.Write('\n');
+    }
+
     /// <summary>One line of fields, each quoted when needed, ended by <c>\n</c>.</summary>
     public static StringBuilder AppendRow(StringBuilder sb, IEnumerable<string> fields)
     {

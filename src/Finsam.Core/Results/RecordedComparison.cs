@@ -12,21 +12,48 @@ public static class RecordedComparison
     public static RecordedSummary Compare(Scenario scenario, ScenarioIndex ix, IReadOnlyList<ReplicateResult> replicates) =>
         Compare(scenario, ix, k => replicates.Select(new RecordedForecast(scenario.Recorded[k], ix).Of).ToList());
 
-    /// <summary>The comparison from each recorded result's per-replicate forecasts (a streaming summary keeps only those).</summary>
-    public static RecordedSummary Compare(Scenario scenario, ScenarioIndex ix, Func<int, IReadOnlyList<double[]>> forecastsOf)
+    /// <summary>The comparison from each recorded result's per-replicate forecasts (in replicate order).</summary>
+    public static RecordedSummary Compare(Scenario scenario, ScenarioIndex ix, Func<int, IReadOnlyList<double[]>> forecastsOf) =>
+        Compare(scenario, ix, k => StatsOf(forecastsOf(k), scenario.Recorded[k].IsDistribution ? new RecordedForecast(scenario.Recorded[k], ix).Categories.Count : 0));
+
+    private static ForecastStats StatsOf(IReadOnlyList<double[]> forecasts, int categories)
+    {
+        if (categories == 0) return new ForecastStats(Stat.Of(forecasts.Select(f => f[0])), [], [], []);
+        var pooled = new double[categories];
+        foreach (var f in forecasts) for (var c = 0; c < pooled.Length; c++) pooled[c] += f[c];
+        var counts = new Stat?[categories];
+        var shares = new Stat?[categories];
+        for (var c = 0; c < categories; c++)
+        {
+            var cc = c;
+            counts[c] = Stat.Of(forecasts.Select(f => f[cc]));
+            shares[c] = Stat.Of(forecasts.Select(f => f.Sum() is var t && t > 0 ? f[cc] / t : double.NaN));
+        }
+        return new ForecastStats(null, counts, shares, pooled);
+    }
+
+    /// <summary>
+    /// What the comparison needs of one recorded result's forecasts over replicates: the statistic of a single value, or per
+    /// category the statistics of its count and of its share of the replicate's total, and its count summed over replicates
+    /// in replicate order. A streaming summary computes these from its columns (<see cref="SummaryLayout"/>).
+    /// </summary>
+    public sealed record ForecastStats(Stat? Single, Stat?[] Counts, Stat?[] Shares, double[] Pooled);
+
+    /// <summary>The comparison from each recorded result's forecast statistics.</summary>
+    public static RecordedSummary Compare(Scenario scenario, ScenarioIndex ix, Func<int, ForecastStats> statsOf)
     {
         var checks = new List<RecordedCheck>();
         for (var k = 0; k < scenario.Recorded.Count; k++)
         {
             var rec = scenario.Recorded[k];
             var layout = new RecordedForecast(rec, ix);
-            var forecasts = forecastsOf(k);
+            var forecast = statsOf(k);
             var period = $"{rec.From}…{rec.To}";
             var name = Summariser.QuantityName(rec.Quantity);
             var subgroup = rec.Subgroup is { } sg ? $"{(sg.ByIncome ? "start_income" : "start_occupation")}: {string.Join(", ", sg.States)}" : null;
             if (!rec.IsDistribution)
             {
-                var stat = Stat.Of(forecasts.Select(f => f[0])) ?? Stat.Zero;
+                var stat = forecast.Single ?? Stat.Zero;
                 checks.Add(new RecordedCheck(rec.Id, name, rec.Insats, period, rec.Source, rec.Value, stat, null,
                     null, null, null, null, stat.Contains(rec.Value!.Value), rec.Note) { Subgroup = subgroup });
                 continue;
@@ -35,16 +62,14 @@ public static class RecordedComparison
             var observed = layout.Observed();
             var n = observed.Sum();
             // Mean forecast shares pool the replicates' counts, so replicates with more exits weigh more.
-            var pooled = new double[categoryNames.Count];
-            foreach (var f in forecasts) for (var c = 0; c < pooled.Length; c++) pooled[c] += f[c];
+            var pooled = forecast.Pooled;
             var pooledTotal = pooled.Sum();
             var meanShares = pooled.Select(x => pooledTotal > 0 ? x / pooledTotal : 0).ToArray();
             var categories = new List<CategoryCheck>();
             for (var c = 0; c < categoryNames.Count; c++)
             {
-                var cc = c;
-                var shares = Stat.Of(forecasts.Select(f => f.Sum() is var t && t > 0 ? f[cc] / t : double.NaN)) ?? Stat.Zero;
-                var counts = Stat.Of(forecasts.Select(f => f[cc])) ?? Stat.Zero;
+                var shares = forecast.Shares[c] ?? Stat.Zero;
+                var counts = forecast.Counts[c] ?? Stat.Zero;
                 if (observed[c] == 0 && counts.P95 == 0 && counts.Mean == 0) continue;
                 var check = new CategoryCheck(categoryNames[c], observed[c], Stat.Round(observed[c] / n), counts, shares, shares.Contains(observed[c] / n));
                 // A category where the report has no one and most replicates have no one agrees trivially;

@@ -46,12 +46,26 @@ public static class ResultWriter
         };
     }
 
-    /// <summary>The files of a result folder, by name.</summary>
+    /// <summary>The files of a result folder, by name, as text (tests and small results; <see cref="Write"/> streams them).</summary>
     public static IReadOnlyDictionary<string, string> Files(RunSummary s)
     {
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, write) in Writers(s))
         {
-            ["result.json"] = FileJson(s),
+            using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+            write(text);
+            files[name] = text.ToString();
+        }
+        return files;
+    }
+
+    /// <summary>Each file of a result folder with what writes it, in name order.</summary>
+    public static IReadOnlyList<(string Name, Action<TextWriter> Write)> Writers(RunSummary s)
+    {
+        Action<TextWriter> Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => w => CsvWriter.Table(w, header, rows);
+        var files = new SortedDictionary<string, Action<TextWriter>>(StringComparer.Ordinal)
+        {
+            ["result.json"] = w => w.Write(FileJson(s)),   // bounded: no per-replicate rows
             ["headline.csv"] = Csv(["figure", "label", "unit", "mean", "p5", "p50", "p95"],
                 s.Headline.Select(f => Row(f.Key, f.Label, f.Unit, f.Value))),
             ["income_at_horizon.csv"] = Csv(["income_state", "payer", "mean", "p5", "p50", "p95", "counterfactual_mean", "counterfactual_p5", "counterfactual_p50", "counterfactual_p95"],
@@ -82,22 +96,30 @@ public static class ResultWriter
             ["payers.csv"] = Csv(["payer", "name", "figure", "mean", "p5", "p50", "p95"],
                 s.Payers.SelectMany(p => new (string, Stat)[] { ("paid", p.Paid), ("counterfactual", p.CounterfactualPaid), ("difference", p.Difference) }
                     .Select(t => Row(p.Id, p.Name, t.Item1, t.Item2)))),
-            ["replicates.csv"] = Csv(new[] { "replicate" }.Concat(s.Headline.Select(h => h.Key)).ToArray(),
-                s.Replicates.Select(r => new[] { r.Replicate.ToString(CultureInfo.InvariantCulture) }
-                    .Concat(s.Headline.Select(h => r.Figures.GetValueOrDefault(h.Key) is { } v ? Num(v) : "")))),
-            ["replicates_parties.csv"] = Csv(["replicate", "party", "contribution", "in_kind", "ersattning_paid", "ersattning_counterfactual", "net"],
-                s.Replicates.SelectMany(r => (r.Parties ?? []).Select(p => new[]
-                {
-                    r.Replicate.ToString(CultureInfo.InvariantCulture), p.Party, Num(p.Contribution), Num(p.InKind), Num(p.Paid), Num(p.CounterfactualPaid), Num(p.Net),
-                }))),
+            ["replicates.csv"] = s.Replicates is ReplicateTable table
+                ? w => ReplicateCsv.Figures(w, table, ["replicate", .. s.Headline.Select(h => h.Key)], [.. s.Headline.Select(h => table.Keys.ToList().IndexOf(h.Key))])
+                : Csv(new[] { "replicate" }.Concat(s.Headline.Select(h => h.Key)).ToArray(),
+                    s.Replicates.Select(r => new[] { r.Replicate.ToString(CultureInfo.InvariantCulture) }
+                        .Concat(s.Headline.Select(h => r.Figures.GetValueOrDefault(h.Key) is { } v ? Num(v) : "")))),
+            ["replicates_parties.csv"] = s.Replicates is ReplicateTable partyTable
+                ? w => ReplicateCsv.Parties(w, partyTable, PartyHeader)
+                : Csv(PartyHeader,
+                    s.Replicates.SelectMany(r => (r.Parties ?? []).Select(p => new[]
+                    {
+                        r.Replicate.ToString(CultureInfo.InvariantCulture), p.Party, Num(p.Contribution), Num(p.InKind), Num(p.Paid), Num(p.CounterfactualPaid), Num(p.Net),
+                    }))),
         };
         if (s.Recorded is { } rec)
             files["recorded.csv"] = Csv(["id", "quantity", "insats", "period", "category", "observed", "observed_share", "forecast_mean", "forecast_p5", "forecast_p95", "forecast_share_mean", "forecast_share_p5", "forecast_share_p95", "inside_90", "source"],
                 rec.Checks.SelectMany(RecordedRows));
         // The board's tables (socio-economic account, sensitivity): Analysis/BoardFiles.cs.
         foreach (var (name, header, rows) in Analysis.BoardFiles.Tables(s)) files[name] = Csv(header, rows);
-        return files;
+        if (s.Economics?.Replicates is ReplicateTable economics)   // the same text, without an object per replicate
+            files["economics_replicates.csv"] = w => ReplicateCsv.Figures(w, economics, ["replicate", .. economics.Keys], [.. Enumerable.Range(0, economics.Keys.Count)]);
+        return files.Select(f => (f.Key, f.Value)).ToList();
     }
+
+    private static readonly string[] PartyHeader = ["replicate", "party", "contribution", "in_kind", "ersattning_paid", "ersattning_counterfactual", "net"];
 
     /// <summary>recorded.csv rows of one check: a subgroup is named with the quantity; Okänt is a row of its own, left out.</summary>
     private static IEnumerable<string[]> RecordedRows(RecordedCheck c)
@@ -136,12 +158,15 @@ public static class ResultWriter
         Directory.CreateDirectory(staging);
         try
         {
-            var files = Files(summary);
-            // UTF-8 with BOM for CSV so Excel reads å, ä and ö; JSON without.
-            foreach (var (name, text) in files)
-                File.WriteAllText(Path.Combine(staging, name), text, new UTF8Encoding(name.EndsWith(".csv", StringComparison.Ordinal)));
+            var files = Writers(summary);
+            // UTF-8 with BOM for CSV so Excel reads å, ä and ö; JSON without. Each file is written as it is made.
+            foreach (var (name, write) in files)
+            {
+                using var writer = new StreamWriter(Path.Combine(staging, name), false, new UTF8Encoding(name.EndsWith(".csv", StringComparison.Ordinal)), 1 << 16);
+                write(writer);
+            }
             Directory.CreateDirectory(full);
-            foreach (var name in files.Keys)
+            foreach (var (name, _) in files)
                 File.Move(Path.Combine(staging, name), Path.Combine(full, name), overwrite: true);
         }
         finally
@@ -149,8 +174,6 @@ public static class ResultWriter
             if (Directory.Exists(staging)) Directory.Delete(staging, true);
         }
     }
-
-    private static string Csv(string[] header, IEnumerable<IEnumerable<string>> rows) => CsvWriter.Table(header, rows);
 
     private static IEnumerable<string> Row(string a, string b, Stat? v) => new[] { a, b }.Concat(Values(v));
     private static IEnumerable<string> Row(string a, string b, string c, Stat? v) => new[] { a, b, c }.Concat(Values(v));

@@ -34,38 +34,49 @@ public static class Summariser
     /// <summary>The headline figures of one replicate in <see cref="HeadlineDefinitions"/> order, NaN where a figure has no denominator.</summary>
     public static double[] HeadlineValues(ReplicateResult r)
     {
-        var h = Headline(r);
         var values = new double[HeadlineDefinitions.Count];
-        for (var k = 0; k < values.Length; k++) values[k] = h[HeadlineDefinitions[k].Key] ?? double.NaN;
+        HeadlineValues(r, values);
         return values;
+    }
+
+    /// <summary>
+    /// Writes the headline figures of one replicate into <paramref name="into"/> (<see cref="HeadlineDefinitions"/> order,
+    /// NaN where a figure has no denominator) without making anything: this runs once per replicate.
+    /// </summary>
+    public static void HeadlineValues(ReplicateResult r, Span<double> into)
+    {
+        long admitted = 0, waits = 0;
+        foreach (var a in r.Admitted) admitted += a;
+        foreach (var w in r.WaitSum) waits += w;
+        double spend = 0, paid = 0, cfPaid = 0;   // summed in order, as Enumerable.Sum does
+        foreach (var v in r.LineSpend) spend += v;
+        foreach (var v in r.PayerPaid) paid += v;
+        foreach (var v in r.PayerCounterfactualPaid) cfPaid += v;
+        var ss = r.Due12 == 0 ? double.NaN : r.SelfSufficient12 / (double)r.Due12;
+        var cfss = r.Due12 == 0 ? double.NaN : r.CounterfactualSelfSufficient12 / (double)r.Due12;
+        into[0] = r.Referrals;
+        into[1] = r.Served;
+        into[2] = r.WorkOrStudies;
+        into[3] = ss;
+        into[4] = cfss;
+        into[5] = (ss - cfss) * 100;
+        into[6] = admitted == 0 ? double.NaN : waits / (double)admitted;
+        into[7] = spend;
+        into[8] = r.Served == 0 ? double.NaN : spend / r.Served;
+        into[9] = r.SelfSufficient12 == 0 ? double.NaN : spend / r.SelfSufficient12;
+        into[10] = paid;
+        into[11] = cfPaid;
+        into[12] = paid - cfPaid;
     }
 
     /// <summary>The headline figures of one replicate (null where a figure has no denominator).</summary>
     public static Dictionary<string, double?> Headline(ReplicateResult r)
     {
-        var admitted = r.Admitted.Sum();
-        var spend = r.TotalSpend;
-        double? Share(int n, int d) => d == 0 ? null : n / (double)d;
-        var ss = Share(r.SelfSufficient12, r.Due12);
-        var cfss = Share(r.CounterfactualSelfSufficient12, r.Due12);
-        var paid = r.PayerPaid.Sum();
-        var cfPaid = r.PayerCounterfactualPaid.Sum();
-        return new Dictionary<string, double?>
-        {
-            ["referred"] = r.Referrals,
-            ["served"] = r.Served,
-            ["work_or_studies"] = r.WorkOrStudies,
-            ["self_sufficient_12m"] = ss,
-            ["self_sufficient_12m_counterfactual"] = cfss,
-            ["self_sufficient_12m_effect"] = ss - cfss is { } e ? e * 100 : null,
-            ["mean_wait_months"] = admitted == 0 ? null : r.WaitSum.Sum() / (double)admitted,
-            ["spend"] = spend,
-            ["cost_per_participant"] = r.Served == 0 ? null : spend / r.Served,
-            ["cost_per_self_sufficient"] = r.SelfSufficient12 == 0 ? null : spend / r.SelfSufficient12,
-            ["ersattning_paid"] = paid,
-            ["ersattning_counterfactual"] = cfPaid,
-            ["ersattning_difference"] = paid - cfPaid,
-        };
+        Span<double> values = stackalloc double[HeadlineDefinitions.Count];
+        HeadlineValues(r, values);
+        var figures = new Dictionary<string, double?>(values.Length);
+        for (var k = 0; k < values.Length; k++) figures[HeadlineDefinitions[k].Key] = double.IsNaN(values[k]) ? null : values[k];
+        return figures;
     }
 
     // ------------------------------------------------------------------ recorded results

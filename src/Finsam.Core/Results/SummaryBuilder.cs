@@ -1,3 +1,4 @@
+using Finsam.Core.Diagnostics;
 using Finsam.Core.Analysis;
 using Finsam.Core.Economics;
 using Finsam.Core.Scenarios;
@@ -16,23 +17,17 @@ public sealed class SummaryBuilder : IDisposable
     private readonly SummaryLayout _layout;
     private readonly SummaryRows _rows;
     private readonly double[] _row;
-    private readonly int _figuresWidth;
-    private readonly double[] _figures;   // [replicate, headline figures then party totals], for the per-replicate list
     private readonly bool[] _have;
-    private readonly double[][][] _forecasts;           // [recorded result][replicate]: what the recorded comparison needs
-    private readonly ReplicateFigures[]? _economics;    // [replicate]: the socio-economic account's per-replicate figures
+    private readonly long _tableBudget;
 
-    public SummaryBuilder(Scenario scenario, ScenarioIndex ix, long memoryBudgetBytes = 96L << 20)
+    /// <param name="memoryBudgetBytes">Rows kept in memory before they go to a temporary file (and the budget of the per-replicate tables).</param>
+    public SummaryBuilder(Scenario scenario, ScenarioIndex ix, long memoryBudgetBytes = SummaryRows.DefaultBudgetBytes)
     {
         _layout = new SummaryLayout(scenario, ix);
         _rows = new SummaryRows(_layout.Width, memoryBudgetBytes);
         _row = new double[_layout.Width];
-        _figuresWidth = Summariser.HeadlineDefinitions.Count + 5 * _layout.Parties;
-        _figures = new double[scenario.Replicates * _figuresWidth];
         _have = new bool[scenario.Replicates];
-        _forecasts = new double[scenario.Recorded.Count][][];
-        for (var k = 0; k < _forecasts.Length; k++) _forecasts[k] = new double[scenario.Replicates][];
-        _economics = scenario.Economics is null ? null : new ReplicateFigures[scenario.Replicates];
+        _tableBudget = Math.Min(memoryBudgetBytes, ReplicateTable.MemoryBudgetBytes);
     }
 
     public SummaryLayout Layout => _layout;
@@ -45,22 +40,8 @@ public sealed class SummaryBuilder : IDisposable
         if (r.Replicate < 0 || r.Replicate >= _have.Length) throw new ArgumentOutOfRangeException(nameof(r), $"replicate {r.Replicate} is not in 0…{_have.Length - 1}");
         if (_have[r.Replicate]) return false;
         _layout.Fill(r, _row);
-        var s = _layout.Scenario;
-        for (var k = 0; k < _forecasts.Length; k++) _forecasts[k][r.Replicate] = new RecordedForecast(s.Recorded[k], _layout.Ix).Of(r);
-        if (_economics is not null) _economics[r.Replicate] = SocioEconomics.ForReplicate(_layout.Ix, s.Economics!, new ReplicateLedger(r));
-        return AddRow(r.Replicate, _row);
-    }
-
-    private bool AddRow(int replicate, ReadOnlySpan<double> row)
-    {
-        if (_have[replicate] || !_rows.Add(replicate, row)) return false;
-        _have[replicate] = true;
-        var at = replicate * _figuresWidth;
-        var nH = Summariser.HeadlineDefinitions.Count;
-        row[..nH].CopyTo(_figures.AsSpan(at, nH));
-        for (var p = 0; p < _layout.Parties; p++)
-            for (var f = 0; f < 5; f++)
-                _figures[at + nH + p * 5 + f] = row[_layout.Party(p, f == 4 ? 5 : f)];   // contribution, in kind, paid, counterfactual, net
+        if (!_rows.Add(r.Replicate, _row)) return false;
+        _have[r.Replicate] = true;
         return true;
     }
 
@@ -72,9 +53,42 @@ public sealed class SummaryBuilder : IDisposable
         int nP = _layout.Parties, nPay = _layout.Payers, nL = _layout.Lines;
         if (_rows.Count != _have.Length) throw new InvalidOperationException($"{_rows.Count} of {_have.Length} replicates were added");
 
-        // Every column's statistic (null where no value is finite).
+        // One pass over the columns (each in replicate order): every column's statistic (null where no value is finite),
+        // the per-replicate tables' columns, the recorded forecasts' pooled counts, and how many replicates pay back.
         var stats = new Stat?[_layout.Width];
-        _rows.ForEachColumn((c, values) => stats[c] = Stat.Of(values));
+        var tt = Timings.Start();
+        var nH = Summariser.HeadlineDefinitions.Count;
+        var figures = new ReplicateTable([.. Summariser.HeadlineDefinitions.Select(d => d.Key)], [.. ix.Parties.Select(p => p.Id)], _rows.Count, _tableBudget);
+        var economics = s.Economics is null ? null : new ReplicateTable(SocioEconomics.ReplicateKeys, [], _rows.Count, _tableBudget);
+        var tableColumn = new int[_layout.Width];   // column of the figures table (+1), or of the economics table (−1 − k), or 0
+        for (var k = 0; k < nH; k++) tableColumn[k] = k + 1;
+        int[] partyFields = [0, 1, 2, 3, 5];   // contribution, in kind, paid, counterfactual, net
+        for (var p = 0; p < nP; p++)
+            for (var f = 0; f < ReplicateTable.PartyFields; f++) tableColumn[_layout.Party(p, partyFields[f])] = figures.PartyColumn(p, f) + 1;
+        if (economics is not null)
+            for (var k = 0; k < economics.Width; k++) tableColumn[_layout.EconomicsStart + k] = -1 - k;
+        var pooled = new double[_layout.Width];
+        var isCount = new bool[_layout.Width];
+        for (var k = 0; k < _layout.Recorded.Length; k++)
+            for (var c = 0; c < _layout.RecordedCategories[k]; c++) isCount[_layout.RecordedCount(k, c)] = true;
+        var payback = economics is null ? -1 : _layout.EconomicsStart + SocioEconomics.ReplicateKeys.ToList().IndexOf("payback_months");
+        var paid = 0;
+        var rounded = new double[_rows.Count];
+        _rows.ForEachColumn((c, values) =>
+        {
+            if (tableColumn[c] > nH)
+            {
+                // A party's money per replicate is kept rounded, as it is shown; its statistic is of the exact values.
+                for (var r = 0; r < values.Length; r++) rounded[r] = Stat.Round(values[r]);
+                figures.SetColumn(tableColumn[c] - 1, rounded);
+            }
+            else if (tableColumn[c] > 0) figures.SetColumn(tableColumn[c] - 1, values);
+            else if (tableColumn[c] < 0) economics!.SetColumn(-1 - tableColumn[c], values);
+            if (isCount[c]) foreach (var v in values) pooled[c] += v;
+            if (c == payback) foreach (var v in values) if (!double.IsNaN(v)) paid++;
+            stats[c] = Stat.OfInPlace(values);
+        });
+        Timings.Add("summary build: columns", tt); tt = Timings.Start();
         Stat Z(int c) => stats[c] ?? Stat.Zero;
         List<Stat> Series(Func<int, int> column)
         {
@@ -152,32 +166,33 @@ public sealed class SummaryBuilder : IDisposable
         }
         var monthly = new MonthlySeries(income, counterfactual, insatsSeries, partySeries);
 
-        var recorded = s.Recorded.Count == 0 ? null : RecordedComparison.Compare(s, ix, k => _forecasts[k]);
-        var summary = new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, PerReplicate());
-        // The board's pass: the socio-economic account, and the sensitivity of the figures to the uncertain inputs.
-        var account = _economics is null ? null : SocioEconomics.Summarise(ix, s.Economics!, _economics);
-        return summary with { Economics = account, Sensitivity = BoardAnalysis.SensitivityOf(summary, account, s, Enumerable.Range(0, _have.Length).ToList()) };
-    }
-
-    private List<ReplicateFigures> PerReplicate()
-    {
-        var defs = Summariser.HeadlineDefinitions;
-        var list = new List<ReplicateFigures>(_have.Length);
-        for (var r = 0; r < _have.Length; r++)
+        Timings.Add("summary build: tables", tt); tt = Timings.Start();
+        var recorded = s.Recorded.Count == 0 ? null : RecordedComparison.Compare(s, ix, k =>
         {
-            var at = r * _figuresWidth;
-            var figures = new Dictionary<string, double?>(defs.Count);
-            for (var k = 0; k < defs.Count; k++) figures[defs[k].Key] = double.IsNaN(_figures[at + k]) ? null : _figures[at + k];
-            var parties = new List<PartyFigures>(_layout.Parties);
-            for (var p = 0; p < _layout.Parties; p++)
+            var n = _layout.RecordedCategories[k];
+            if (n == 0) return new RecordedComparison.ForecastStats(stats[_layout.RecordedStart[k]], [], [], []);
+            var counts = new Stat?[n];
+            var shares = new Stat?[n];
+            var sums = new double[n];
+            for (var c = 0; c < n; c++)
             {
-                var q = at + defs.Count + p * 5;
-                parties.Add(new PartyFigures(_layout.Ix.Parties[p].Id, Stat.Round(_figures[q]), Stat.Round(_figures[q + 1]), Stat.Round(_figures[q + 2]),
-                    Stat.Round(_figures[q + 3]), Stat.Round(_figures[q + 4])));
+                counts[c] = stats[_layout.RecordedCount(k, c)];
+                shares[c] = stats[_layout.RecordedShare(k, c)];
+                sums[c] = pooled[_layout.RecordedCount(k, c)];
             }
-            list.Add(new ReplicateFigures(r, figures, parties));
-        }
-        return list;
+            return new RecordedComparison.ForecastStats(null, counts, shares, sums);
+        });
+        var summary = new RunSummary(info, headline, atHorizon, insatser, parties, payers, lines, monthly, recorded, figures);
+        // The board's pass: the socio-economic account, and the sensitivity of the figures to the uncertain inputs.
+        var economicsKeys = SocioEconomics.ReplicateKeys.ToList();
+        var account = economics is null ? null
+            : SocioEconomics.Summarise(ix, s.Economics!, key => stats[_layout.EconomicsStart + economicsKeys.IndexOf(key)], paid, economics);
+        Timings.Add("summary build: recorded, account", tt); tt = Timings.Start();
+        var replicates = new int[_have.Length];
+        for (var r = 0; r < replicates.Length; r++) replicates[r] = r;
+        var sens = BoardAnalysis.SensitivityOf(summary, account, s, replicates);
+        Timings.Add("summary build: sensitivity", tt);
+        return summary with { Economics = account, Sensitivity = sens };
     }
 
     public void Dispose() => _rows.Dispose();

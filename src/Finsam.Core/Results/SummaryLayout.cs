@@ -1,3 +1,4 @@
+using Finsam.Core.Economics;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
 
@@ -5,7 +6,8 @@ namespace Finsam.Core.Results;
 
 /// <summary>
 /// A replicate's summary row: every per-replicate value the run summary takes a mean and quantiles of
-/// (headline figures, totals per insats, party and payer, monthly series), in a
+/// (headline figures, totals per insats, party and payer, monthly series, the socio-economic account's
+/// figures, each recorded result's forecast: its value, or per category its count and share), in a
 /// fixed column order. Rows are all a run keeps of its replicates (<see cref="SummaryRows"/>), so
 /// memory does not grow with the size of a replicate's full result; a value without a denominator is NaN.
 /// </summary>
@@ -42,6 +44,16 @@ public sealed class SummaryLayout
         MonthlyCounterfactual = Take(Incomes * Months);
         MonthlyInsats = Take(Insatser * InsatsSeries * Months);
         MonthlyParty = Take(Parties * PartySeries * Months);
+        EconomicsStart = Take(scenario.Economics is null ? 0 : SocioEconomics.ReplicateKeys.Count);
+        Recorded = new RecordedForecast[scenario.Recorded.Count];
+        RecordedStart = new int[Recorded.Length];
+        RecordedCategories = new int[Recorded.Length];
+        for (var k = 0; k < Recorded.Length; k++)
+        {
+            Recorded[k] = new RecordedForecast(scenario.Recorded[k], ix);
+            RecordedCategories[k] = scenario.Recorded[k].IsDistribution ? Recorded[k].Categories.Count : 0;
+            RecordedStart[k] = Take(RecordedCategories[k] == 0 ? 1 : 2 * RecordedCategories[k]);
+        }
         Width = at;
     }
 
@@ -66,6 +78,17 @@ public sealed class SummaryLayout
     public int MonthlyCounterfactual { get; }
     public int MonthlyInsats { get; }
     public int MonthlyParty { get; }
+    /// <summary>The account's figures in <see cref="SocioEconomics.ReplicateKeys"/> order (none without <c>economics:</c>).</summary>
+    public int EconomicsStart { get; }
+    /// <summary>Per recorded result: where its columns start, and its categories (0 for a single value).</summary>
+    public int[] RecordedStart { get; }
+    public int[] RecordedCategories { get; }
+    public RecordedForecast[] Recorded { get; }
+
+    /// <summary>Recorded result k's forecast: its single value, or category c's count.</summary>
+    public int RecordedCount(int k, int c) => RecordedStart[k] + c;
+    /// <summary>Recorded result k's category c as a share of the replicate's total over the categories (NaN when that is 0).</summary>
+    public int RecordedShare(int k, int c) => RecordedStart[k] + RecordedCategories[k] + c;
 
     public int Insats(int i, int field) => InsatsStart + i * InsatsWidth + field;
     public int InsatsExit(int i, int occupation) => InsatsStart + i * InsatsWidth + InsatsFields + occupation;
@@ -80,8 +103,7 @@ public sealed class SummaryLayout
     public void Fill(ReplicateResult r, Span<double> row)
     {
         var last = Months - 1;
-        var headline = Summariser.HeadlineValues(r);
-        for (var k = 0; k < headline.Length; k++) row[k] = headline[k];
+        Summariser.HeadlineValues(r, row[..Summariser.HeadlineDefinitions.Count]);
 
         var income = r.PerIncome(r.Income);
         var cf = r.PerIncome(r.CounterfactualIncome);
@@ -140,6 +162,21 @@ public sealed class SummaryLayout
             double spend = 0;
             for (var m = 0; m < Months; m++) spend += lines[m, l];
             row[LineStart + l] = spend;
+        }
+
+        if (Scenario.Economics is { } e)
+            SocioEconomics.ForReplicate(Ix, e, new ReplicateLedger(r), row.Slice(EconomicsStart, SocioEconomics.ReplicateKeys.Count));
+        for (var k = 0; k < Recorded.Length; k++)
+        {
+            var f = Recorded[k].Of(r);
+            if (RecordedCategories[k] == 0) { row[RecordedStart[k]] = f[0]; continue; }
+            var total = 0.0;
+            foreach (var v in f) total += v;
+            for (var c = 0; c < RecordedCategories[k]; c++)
+            {
+                row[RecordedCount(k, c)] = f[c];
+                row[RecordedShare(k, c)] = total > 0 ? f[c] / total : double.NaN;
+            }
         }
     }
 

@@ -5,6 +5,8 @@ namespace Finsam.Core.Results;
 /// memory budget they stay in memory; beyond it, blocks of rows are written to a temporary file
 /// column by column. Quantiles are then computed exactly, one block of columns at a time, so a run's
 /// memory stays flat however many replicates it has, and its numbers are those of a sort of all values.
+/// Columns are handed out in replicate order, whatever order the rows came in, so any sum over them is
+/// the same to the bit on every run. Per row only the replicate number (4 bytes) stays in memory.
 /// </summary>
 public sealed class SummaryRows : IDisposable
 {
@@ -13,16 +15,23 @@ public sealed class SummaryRows : IDisposable
     private readonly long _memoryBudget;
     private readonly List<Chunk> _chunks = [];
     private readonly HashSet<int> _seen = [];
+    private readonly List<int> _replicates = [];   // in the order the rows were added
     private double[] _open;
     private int _openRows;
     private FileStream? _spill;
+
+    /// <summary>
+    /// Rows kept in memory before spilling: 32 MiB (RAR keeps about 1 000 replicates' rows in memory), and half
+    /// that for the columns read back at once; a run's summary holds at most 48 MiB of values, whatever its replicate count.
+    /// </summary>
+    public const long DefaultBudgetBytes = 32L << 20;
 
     /// <summary>A block of rows: in memory row by row, or in the spill file column by column.</summary>
     private sealed record Chunk(int Rows, double[]? Data, long Offset);
 
     /// <param name="width">Values per row.</param>
     /// <param name="memoryBudgetBytes">Rows kept in memory before spilling, and the size of a column block when reading.</param>
-    public SummaryRows(int width, long memoryBudgetBytes = 96L << 20)
+    public SummaryRows(int width, long memoryBudgetBytes = DefaultBudgetBytes)
     {
         _width = Math.Max(1, width);
         _memoryBudget = Math.Max(memoryBudgetBytes, 1L << 20);
@@ -42,6 +51,7 @@ public sealed class SummaryRows : IDisposable
     {
         if (row.Length != _width) throw new ArgumentException($"a row has {_width} values, not {row.Length}", nameof(row));
         if (!_seen.Add(replicate)) return false;
+        _replicates.Add(replicate);
         row.CopyTo(_open.AsSpan(_openRows * _width, _width));
         _openRows++;
         Count++;
@@ -52,7 +62,8 @@ public sealed class SummaryRows : IDisposable
     private void Close()
     {
         if (_openRows == 0) return;
-        var inMemory = (long)_chunks.Where(c => c.Data is not null).Sum(c => c.Rows) * _width * 8;
+        long inMemory = 0;
+        foreach (var c in _chunks) if (c.Data is not null) inMemory += (long)c.Rows * _width * 8;
         if (inMemory + (long)_openRows * _width * 8 <= _memoryBudget)
         {
             _chunks.Add(new Chunk(_openRows, _open.AsSpan(0, _openRows * _width).ToArray(), 0));
@@ -75,14 +86,21 @@ public sealed class SummaryRows : IDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="visit"/> once per column, in column order, with every row's value of it
-    /// (a buffer reused between calls: copy what you keep).
+    /// Calls <paramref name="visit"/> once per column, in column order, with every row's value of it in
+    /// ascending replicate order (a buffer reused between calls: copy what you keep; it may be overwritten).
     /// </summary>
     public void ForEachColumn(Action<int, double[]> visit)
     {
         Close();
         if (Count == 0) return;
-        var block = (int)Math.Clamp(_memoryBudget / (8L * Count), 1, _width);
+        // Where each stored row goes in replicate order.
+        var ids = _replicates.ToArray();
+        var order = new int[Count];
+        for (var k = 0; k < order.Length; k++) order[k] = k;
+        Array.Sort(ids, order);
+        var inOrder = new double[Count];
+        // Columns read back at once: half the rows' budget, so a build holds at most 1.5 × the budget of values.
+        var block = (int)Math.Clamp(_memoryBudget / 2 / (8L * Count), 1, _width);
         var columns = new double[block][];
         for (var k = 0; k < block; k++) columns[k] = new double[Count];
         var buffer = Array.Empty<double>();
@@ -106,7 +124,12 @@ public sealed class SummaryRows : IDisposable
                 }
                 at += chunk.Rows;
             }
-            for (var k = 0; k < n; k++) visit(from + k, columns[k]);
+            for (var k = 0; k < n; k++)
+            {
+                var column = columns[k];
+                for (var j = 0; j < inOrder.Length; j++) inOrder[j] = column[order[j]];
+                visit(from + k, inOrder);
+            }
         }
     }
 
