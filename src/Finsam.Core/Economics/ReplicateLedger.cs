@@ -39,14 +39,21 @@ public readonly struct ReplicateLedger(ReplicateResult r)
 /// </summary>
 public static class ParamDraws
 {
+    // Sensitivity re-draws every input of every replicate (24 M draws at 100 000 replicates of RAR); a new
+    // Random subclass per draw allocates its base state too, and that garbage set the embedded peak RSS.
+    // One restartable stream per thread gives the same draws (a restart equals a new instance).
+    [ThreadStatic] private static StreamRandom? _random;
+
+    private static StreamRandom Stream(ulong stream) => (_random ??= new StreamRandom(0)).Restart(stream);
+
     public static double Value(ulong scenarioSeed, int replicate, Param p) =>
-        p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), p.Key)));
+        p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(Stream(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), p.Key)));
 
     /// <summary>The same draw with the replicate's seed (<see cref="Rng.ReplicateSeed"/>) and the key's hash (<see cref="Rng.Hash"/>) made once by the caller.</summary>
     public static double Value(ulong replicateSeed, ulong keyHash, Param p) =>
-        p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(new StreamRandom(Rng.Combine(replicateSeed, keyHash)));
+        p.Dist.IsFixed ? p.Dist.Mean : p.Dist.Draw(Stream(Rng.Combine(replicateSeed, keyHash)));
 
     /// <summary>A mix's shares as the engine drew them (<see cref="ReplicateModel.DrawMix"/>).</summary>
     public static double[] Mix(ulong scenarioSeed, int replicate, Mix mix) =>
-        mix.Draw(new StreamRandom(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), mix.Key)));
+        mix.Draw(Stream(Rng.Combine(Rng.ReplicateSeed(scenarioSeed, replicate), mix.Key)));
 }
