@@ -16,12 +16,9 @@ public static class CsvWriter
     /// <summary>A whole table: the header line, then one line per row.</summary>
     public static string Table(IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
     {
-        ArgumentNullException.ThrowIfNull(header);
-        ArgumentNullException.ThrowIfNull(rows);
-        var sb = new StringBuilder();
-        AppendRow(sb, header);
-        foreach (var r in rows) AppendRow(sb, r);
-        return sb.ToString();
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        Table(writer, header, rows);
+        return writer.ToString();
     }
 
     /// <summary>A whole table written as it goes: the header line, then one line per row (nothing is held but the row).</summary>
