@@ -81,7 +81,7 @@ public sealed class CensoredCountsTests
         Assert.True(exits.CensoredScorable);
         Assert.False(exits.Scorable);
 
-        var pooled = PooledExits.Classes(ExitEvidence.From([.. complete, censored]))!;
+        var pooled = LibraryBacktest.PooledClasses(ExitEvidence.From([.. complete, censored]))!;
         // Read as a fair sample it would be 260 of 460 placed exits to work (57 %); as a lower bound it stays near the rest.
         Assert.InRange(pooled[0], 0.15, 0.35);
         var fit = ExitPriorFitter.Fit(ExitEvidence.From([.. complete, censored]));

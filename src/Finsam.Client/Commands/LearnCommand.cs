@@ -56,7 +56,7 @@ public static class LearnCommand
         {
             var k = kind == PriorsWriter.DefaultKind ? null : kind;
             var n = k is not null && model.Support.TryGetValue(k, out var s) ? s.Insatser : k is null ? model.Insatser : 0;
-            var m = model.Exits.Others(k);
+            var (m, _) = model.Exits.Theta.Predictive(k);
             var (d, _, du) = model.DropoutShare(k);
             var stay = model.Stay.Predictive(k);
             var load = model.Caseload.Predictive(k);

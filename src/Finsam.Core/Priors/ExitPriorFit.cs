@@ -21,21 +21,6 @@ public sealed record ExitPriorFit(
     /// <summary>Leave-one-source-out coverage of the 90 % intervals at <see cref="SpreadScale"/>, inside the data given: (inside, cells); null when not calibrated.</summary>
     public (int Inside, int Cells)? InnerCoverage { get; init; }
 
-    /// <summary>The pooled exits of all insatser given (<see cref="PooledExits"/>, the "pooled all" baseline); null: not stacked.</summary>
-    public double[]? Pooled { get; init; }
-    /// <summary>ω: the weight of the hierarchical kind mean against <see cref="Pooled"/> in the forecast mean (1: kind means alone, 0: pooled all), chosen by <see cref="MeanStacking"/>.</summary>
-    public double KindWeight { get; init; } = 1;
-    /// <summary>Leave-one-source-out mean TVD inside the data given, at the chosen ω, of the kind means alone and of pooled all; null when not stacked.</summary>
-    public MeanStacking.Score? Stacking { get; init; }
-
-    /// <summary>Where the kind's participants go when they do not keep their start class: ω·m_j + (1 − ω)·pooled.</summary>
-    public double[] Others(string? kind)
-    {
-        var m = Theta.Predictive(kind).Mean;
-        if (Pooled is null || KindWeight >= 1) return m;
-        return m.Select((x, c) => KindWeight * x + (1 - KindWeight) * Pooled[c]).ToArray();
-    }
-
     /// <summary>The kind's keep share λ_j and how sure the library is of it (a Beta's concentration).</summary>
     public (double Mean, double Concentration) KeepShare(string? kind)
     {
@@ -46,7 +31,7 @@ public sealed record ExitPriorFit(
     /// <summary>Mean exit shares of a new insats of the kind for people who started in class s (null: start of no class, no keep part).</summary>
     public double[] MeanExit(string? kind, int? startClass)
     {
-        var m = Others(kind);
+        var m = Theta.Predictive(kind).Mean;
         var lambda = startClass is null ? 0 : KeepShare(kind).Mean;
         var q = m.Select(x => (1 - lambda) * x).ToArray();
         if (startClass is { } s) q[s] += lambda;
@@ -57,7 +42,7 @@ public sealed record ExitPriorFit(
     public double[] MeanExit(string? kind, double[]? start)
     {
         start ??= StartOf(kind);
-        var m = Others(kind);
+        var m = Theta.Predictive(kind).Mean;
         if (start is null) return [.. m];
         var lambda = KeepShare(kind).Mean;
         return m.Select((x, c) => lambda * start[c] + (1 - lambda) * x).ToArray();
@@ -146,18 +131,9 @@ public static class ExitPriorFitter
         var fit = Build(means, best, kindStarts, globalStart, data.Count, loo, candidates) with { SpreadUnknown = unknownSpread, Complete = complete };
         // The spread is recalibrated only when it was chosen (a fixed or unknown spread is used as given) and only on the data given.
         if (concentrations is not null || unknownSpread) return fit;
-        // Each source with a complete record held out once more and the model refitted without it at the chosen
-        // concentrations: first ω (the mean, by TVD), then κ (the spread, by coverage) for the stacked mean.
         var chosen = best;
-        var without = data.Where(d => d.Scorable).Select(d => d.Insats.SourceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .ToDictionary(source => source, source =>
-            {
-                var rest = data.Where(d => d.Insats.SourceId != source).ToList();
-                return Fit(rest, chosen) with { Pooled = PooledExits.Classes(rest) };
-            }, StringComparer.Ordinal);
-        var (weight, score) = MeanStacking.Choose(data, without);
-        var (scale, coverage) = SpreadCalibration.Choose(data, source => without[source] with { KindWeight = weight });
-        return fit with { Pooled = PooledExits.Classes(data), KindWeight = weight, Stacking = score, SpreadScale = scale, InnerCoverage = coverage };
+        var (scale, coverage) = SpreadCalibration.Choose(data, source => Fit(data.Where(d => d.Insats.SourceId != source).ToList(), chosen));
+        return fit with { SpreadScale = scale, InnerCoverage = coverage };
     }
 
     /// <summary>Fewer complete exit distributions than this and the concentrations are not chosen but <see cref="UnknownSpread"/>.</summary>

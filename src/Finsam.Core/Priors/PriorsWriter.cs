@@ -46,7 +46,7 @@ public static class PriorsWriter
             L("    exits:");
             var (keep, keepC) = e.KeepShare(k);
             L($"      keep_start: {{ beta: [{N(Math.Max(1e-4, keep * keepC))}, {N(Math.Max(1e-4, (1 - keep) * keepC))}] }}   # mean {P(keep)}");
-            var (m, c) = (e.Others(k), e.Concentration(k));
+            var (m, c) = (e.Theta.Predictive(k).Mean, e.Concentration(k));
             L($"      others: {Dirichlet(m, c)}");
             L("      by_start:");
             for (var st = 0; st < OutcomeClasses.Count; st++)
@@ -75,8 +75,7 @@ public static class PriorsWriter
     }
 
     private static string Calibrated(ExitPriorFit e) =>
-        (e.Stacking is { } t ? $", kind_weight: {N(e.KindWeight)}, kind_weight_chosen_by: {Q($"leave-one-source-out mean TVD {F(t.Chosen)} over {t.Records} complete records (kind means alone {F(t.KindMeans)}, pooled all {F(t.PooledAll)})")}" : "")
-        + (e.InnerCoverage is { } c ? $", spread_scale: {N(e.SpreadScale)}, spread_chosen_by: {Q($"leave-one-source-out 90 % coverage {c.Inside}/{c.Cells}")}" : "");
+        e.InnerCoverage is { } c ? $", spread_scale: {N(e.SpreadScale)}, spread_chosen_by: {Q($"leave-one-source-out 90 % coverage {c.Inside}/{c.Cells}")}" : "";
 
     private static string Boundary(HierarchicalFit f) =>
         f.Boundary.Count == 0 ? "" : $", note: {Q(string.Join("; ", f.Boundary))}";
@@ -93,8 +92,6 @@ public static class PriorsWriter
         $"{{ median: {N(p.Median)}, log_sd: {N(p.Sigma)}, mean: {N(p.Mean)}, p5: {N(p.Quantile(0.05))}, p95: {N(p.Quantile(0.95))}, insatser: {p.Insatser}{Unknown(p.Unknown)} }}";
 
     internal static string N(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
-
-    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string P(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
