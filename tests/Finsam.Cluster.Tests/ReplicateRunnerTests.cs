@@ -111,5 +111,26 @@ public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
+    [Fact]
+    public async Task Several_edits_in_one_call_give_each_edit_its_own_forecasts()
+    {
+        // A calibration step's simplex goes to the silos as one queue of (edit, replicate) batches.
+        var loaded = Simulator.Apply(ScenarioLoader.Load(Simulation.Example()), new RunOptions { Replicates = 10 });
+        var dropout = loaded.Insatser.First(i => i.Dropout is not null).Dropout!.Key;
+        var edits = new[] { 0.1, 0.25, 0.4 }.Select(p => new ScenarioEdits(new Dictionary<string, Finsam.Core.Scenarios.Distribution>
+            { [dropout] = new Finsam.Core.Scenarios.FixedValue(p) })).Prepend(ScenarioEdits.None).ToList();
+        var ids = loaded.Recorded.Where(r => !r.IsDistribution).Select(r => r.Id).ToArray();
+        await using var runner = new OrleansReplicateRunner(_cluster.Client);
+        var actual = new SortedDictionary<(int, int), double[]>();
+        await foreach (var (e, r, v) in runner.ForecastAsync(loaded, edits, ids)) actual[(e, r)] = v;
+        Assert.Equal(edits.Count * 10, actual.Count);
+        for (var e = 0; e < edits.Count; e++)
+            await foreach (var (r, v) in ReplicateRunners.ForecastHereAsync(LocalReplicateRunner.Instance, loaded, edits[e], ids))
+                Assert.Equal(v, actual[(e, r)]);
+        // The edits change the forecasts, so a mix-up between them would show.
+        double[] All(int e) => actual.Where(kv => kv.Key.Item1 == e).SelectMany(kv => kv.Value).ToArray();
+        Assert.NotEqual(All(1), All(3));
+    }
+
     private static string Json(RunResult run) => ResultWriter.ToJson(Summariser.Summarise(run));
 }
