@@ -64,6 +64,34 @@ public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_client_sends_each_silos_batches_through_that_silos_own_gateway()
+    {
+        // Not through another silo's gateway and on: the stateless gateway worker runs where the call arrives.
+        var loaded = Simulator.Apply(ScenarioLoader.Load(Simulation.Example()), new RunOptions { Replicates = 40 });
+        var expected = await LocalReplicateRunner.Instance.CollectAsync(loaded);
+        var perSilo = new ConcurrentDictionary<string, int>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FinsamInstruments.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "finsam.replicates" && a.GetTagItem("finsam.replicates.via-gateway") is true)
+                    perSilo.AddOrUpdate((string)a.GetTagItem("finsam.silo")!, (int)a.GetTagItem("finsam.replicates.count")!, (_, n) => n + (int)a.GetTagItem("finsam.replicates.count")!);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await using var runner = new OrleansReplicateRunner(_cluster.Client, viaGateways: true);
+        var actual = await runner.CollectAsync(loaded);
+
+        Assert.Equal(Json(expected), Json(actual));
+        output.WriteLine("replicates per silo through its gateway: " + string.Join(", ", perSilo.Select(kv => $"{kv.Key} {kv.Value}")));
+        Assert.Equal(2, perSilo.Count);
+        Assert.Equal(40, perSilo.Values.Sum());
+    }
+
+    [Fact]
     public async Task A_throughput_query_through_the_cluster_answers_as_in_process()
     {
         var scenario = ScenarioLoader.Load(Simulation.Example());
@@ -81,7 +109,7 @@ public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifet
         var source = Simulation.Example();
         var options = new CalibrationOptions { Replicates = 6, MaxIterationsPerBlock = 8, Sweeps = 1, BaseReference = "example-forbund.yaml" };
         var local = await Calibrator.RunAsync(source, null, options);
-        await using var runner = new OrleansReplicateRunner(_cluster.Client);
+        await using var runner = new OrleansReplicateRunner(_cluster.Client, viaGateways: true);
         var cluster = await Calibrator.RunAsync(source, null, options with { Runner = runner });
         Assert.True(local.Evaluations > 10, $"{local.Evaluations} evaluations");
         Assert.Contains(local.Fitted, f => f.Method.Contains("Nelder", StringComparison.Ordinal));

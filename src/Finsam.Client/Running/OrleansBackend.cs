@@ -84,7 +84,7 @@ public sealed class OrleansBackend : IReplicateRunner
 
     // One runner for the whole command: it keeps the silo list and which silo holds which scenario.
     private async Task<OrleansReplicateRunner> RunnerAsync(CancellationToken ct) =>
-        _runner ??= new OrleansReplicateRunner(await ConnectAsync(ct), Description);
+        _runner ??= new OrleansReplicateRunner(await ConnectAsync(ct), Description, viaGateways: true);
 
     public async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
     {

@@ -21,7 +21,11 @@ namespace Finsam.Grains.Simulation;
 /// a batch carries only the edits, see <see cref="ScenarioRef"/>).
 /// Used by clients (calibrate, backtest, throughput on a cluster) and inside silos (planner queries).
 /// </summary>
-public sealed class OrleansReplicateRunner(IGrainFactory grains, string description = "cluster", ILogger? logger = null) : IReplicateRunner
+/// <param name="viaGateways">
+/// True in a client: each silo's batches go to a <see cref="IReplicateGatewayWorkerGrain"/> key that reaches that
+/// silo's own gateway, so they are not passed on through another silo (false inside a silo, where those are local).
+/// </param>
+public sealed class OrleansReplicateRunner(IGrainFactory grains, string description = "cluster", ILogger? logger = null, bool viaGateways = false) : IReplicateRunner
 {
     private const int Attempts = 5;
     private const int BatchesInFlightPerCore = 2;
@@ -31,6 +35,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
     private readonly ConcurrentDictionary<(SiloAddress Silo, string BaseKey), bool> _held = new();
     private readonly SemaphoreSlim _silosGate = new(1, 1);
     private (IReadOnlyList<(SiloAddress Silo, int Slots)> List, DateTime At)? _silos;
+    private readonly ConcurrentDictionary<SiloAddress, string> _gatewayKeys = new();
 
     public string Description => description;
 
@@ -125,6 +130,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 _log.LogWarning(e, "Replicates {First}–{Last} failed on {Silo}; retrying elsewhere", replicates[0], replicates[^1], silo);
                 suspects.Add(silo);
                 _silos = null;   // re-read the membership before the next run
+                _gatewayKeys.TryRemove(silo, out _);   // and find its gateway again: the client may have moved the key
                 delayed.Add(Later(edit, replicates, attempt + 1, ct));
                 Dispatch();
                 continue;
@@ -155,7 +161,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         var t = Timings.Start();
         var held = _held.ContainsKey((silo, reference.BaseKey));
         var answer = await ReplicateSpreadPlacement.On(silo,
-            () => call(grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()), held ? reference.WithoutBase() : reference, edit, replicates));
+            () => call(Worker(silo), held ? reference.WithoutBase() : reference, edit, replicates));
         if (answer is not null && !held)
         {
             // A long-lived runner (a planner's grain) meets many scenarios: forget them all now and then.
@@ -165,6 +171,28 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         Timings.Add("batch round trip (runner)", t);
         return answer;
     }
+
+    /// <summary>The silo's worker: the gateway key that reaches it when one is known, else the worker placed on it.</summary>
+    private IReplicateWorkerGrain Worker(SiloAddress silo) => _gatewayKeys.TryGetValue(silo, out var key)
+        ? grains.GetGrain<IReplicateGatewayWorkerGrain>(key)
+        : grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString());
+
+    /// <summary>
+    /// Tries gateway-worker keys until each silo has one that reaches it (the client picks a gateway per key in
+    /// turn, so a few tries suffice); a silo without one is reached through its placed worker.
+    /// </summary>
+    private async Task FindGatewayKeysAsync(IReadOnlyCollection<SiloAddress> silos)
+    {
+        foreach (var gone in _gatewayKeys.Keys.Where(s => !silos.Contains(s)).ToList()) _gatewayKeys.TryRemove(gone, out _);
+        for (var k = 0; k < 4 * silos.Count + 4 && silos.Any(s => !_gatewayKeys.ContainsKey(s)); k++)
+        {
+            var key = $"gateway-{_gatewayTries++}";
+            var at = await grains.GetGrain<IReplicateGatewayWorkerGrain>(key).GetSiloAsync();
+            if (silos.FirstOrDefault(s => s.ToParsableString() == at) is { } silo) _gatewayKeys.TryAdd(silo, key);
+        }
+    }
+
+    private int _gatewayTries;
 
     /// <summary>The active silos and their cores, asked at most every few seconds (and again after a failure).</summary>
     private async Task<IReadOnlyList<(SiloAddress Silo, int Slots)>> SilosAsync()
@@ -183,6 +211,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 list.Add((silo, Math.Max(1, slots)));
             }
             if (list.Count == 0) throw new InvalidOperationException("the cluster has no active silo");
+            if (viaGateways) await FindGatewayKeysAsync(list.Select(s => s.Item1).ToList());
             _silos = (list, DateTime.UtcNow);
             return list;
         }
