@@ -72,25 +72,36 @@ wait_for_silos() { # cluster count
     echo "cluster $1 did not come up"; cat "$work"/*.log; exit 1
 }
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }   # CPU ticks (1/100 s) a process has used so far
+pg_cpu() { # CPU ticks of this script's PostgreSQL server: the postmaster, its live children, and those it has reaped
+    local main t=0 p
+    main=$(head -n 1 "$FINSAM_PG_DIR/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    t=$(awk '{print $14+$15+$16+$17}' "/proc/$main/stat" 2>/dev/null || echo 0)
+    for p in $(pgrep -P "$main" 2>/dev/null); do t=$(( t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+    echo "$t"
+}
 now() { date +%s.%N; }
 calibrate() { # mode label timed|untimed → appends "seconds silo-ticks…" to $work/$1.runs when timed
-    local before=() after=() p i t0 t1 where=()
+    local before=() after=() p i t0 t1 where=() pg0 pg1
     case "$1" in
         inproc) where=(--cluster in-process) ;;
         *) where=(--cluster postgres --cluster-id "calib-$$-$1") ;;
     esac
     for p in "${pids[@]}"; do before+=("$(cpu "$p")"); done
     pin_postgres
+    pg0=$(pg_cpu)
     t0=$(now)
-    if ! COLUMNS=200 taskset -c 0 dotnet "$bin" calibrate "$scenario" "${where[@]}" --replicates "$replicates" \
+    if ! COLUMNS=200 /usr/bin/time -f '%U %S' -o "$work/client-cpu-$1-$2.txt" taskset -c 0 dotnet "$bin" calibrate "$scenario" "${where[@]}" --replicates "$replicates" \
         --max-iterations "$iterations" --out "$work/overlay-$1-$2.yaml" >"$work/client-$1-$2.txt" 2>&1; then
         echo "calibration $1/$2 failed:" >&2; tail -20 "$work/client-$1-$2.txt" >&2; exit 1
     fi
     t1=$(now)
     for p in "${pids[@]}"; do after+=("$(cpu "$p")"); done
+    pg1=$(pg_cpu)
     if [ "$3" = timed ]; then
         printf '%.2f' "$(echo "$t1 - $t0" | bc -l)" >>"$work/$1.runs"
         for i in "${!pids[@]}"; do printf ' %s' $(( after[i] - before[i] )); done >>"$work/$1.runs"
+        # then the client's CPU and PostgreSQL's, in ticks too
+        printf ' %s %s' "$(awk '{printf "%d", ($1 + $2) * 100}' "$work/client-cpu-$1-$2.txt")" $(( pg1 - pg0 )) >>"$work/$1.runs"
         echo >>"$work/$1.runs"
     fi
 }
@@ -119,7 +130,7 @@ for f in "$work"/overlay-*.yaml; do cmp -s "$work/overlay-inproc-1.yaml" "$f" ||
 inproc=$(cut -d' ' -f1 "$work/inproc.runs" | median)
 one=$(cut -d' ' -f1 "$work/one.runs" | median)
 two=$(cut -d' ' -f1 "$work/two.runs" | median)
-ratios=$(paste -d' ' "$work/one.runs" "$work/two.runs" | awk '{printf "%.2f\n", $5 / $1}')
+ratios=$(paste -d' ' "$work/one.runs" "$work/two.runs" | awk '{printf "%.2f\n", $7 / $1}')
 evaluations=$(tr -s '\n ' '  ' <"$work/client-inproc-1.txt" | sed -n 's/.* \([0-9][0-9]*\) simulation runs\..*/\1/p')
 printf '%s · %s replicates per evaluation · %s simulation runs · each process pinned to one core · %s rounds after %s warm-up(s)\n' \
     "$scenario" "$replicates" "${evaluations:-?}" "$rounds" "$warmups"
@@ -131,6 +142,7 @@ printf 'two / one : %.2f (median against median); per round: %s; median of round
 printf 'one silo / in-process: %.2f\n' "$(echo "$one / $inproc" | bc -l)"
 awk '{s+=$2} END {printf "CPU per calibration: one silo %.1f s", s / NR / 100}' "$work/one.runs"
 awk '{a+=$3; b+=$4} END {printf "; two silos %.1f s + %.1f s\n", a / NR / 100, b / NR / 100}' "$work/two.runs"
+for m in inproc one two; do awk -v m="$m" '{c+=$5; p+=$6} END {printf "  %-6s client CPU %.1f s, PostgreSQL CPU %.1f s\n", m, c / NR / 100, p / NR / 100}' "$work/$m.runs"; done
 echo "load average (1, 5, 15 min): $load_before before, $load_after after"
 echo "overlays: $same"
 [ "$same" = identical ]

@@ -64,6 +64,34 @@ public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_client_sends_each_silos_batches_through_that_silos_own_gateway()
+    {
+        // Not through another silo's gateway and on: the stateless gateway worker runs where the call arrives.
+        var loaded = Simulator.Apply(ScenarioLoader.Load(Simulation.Example()), new RunOptions { Replicates = 40 });
+        var expected = await LocalReplicateRunner.Instance.CollectAsync(loaded);
+        var perSilo = new ConcurrentDictionary<string, int>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FinsamInstruments.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "finsam.replicates" && a.GetTagItem("finsam.replicates.via-gateway") is true)
+                    perSilo.AddOrUpdate((string)a.GetTagItem("finsam.silo")!, (int)a.GetTagItem("finsam.replicates.count")!, (_, n) => n + (int)a.GetTagItem("finsam.replicates.count")!);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await using var runner = new OrleansReplicateRunner(_cluster.Client, viaGateways: true);
+        var actual = await runner.CollectAsync(loaded);
+
+        Assert.Equal(Json(expected), Json(actual));
+        output.WriteLine("replicates per silo through its gateway: " + string.Join(", ", perSilo.Select(kv => $"{kv.Key} {kv.Value}")));
+        Assert.Equal(2, perSilo.Count);
+        Assert.Equal(40, perSilo.Values.Sum());
+    }
+
+    [Fact]
     public async Task A_throughput_query_through_the_cluster_answers_as_in_process()
     {
         var scenario = ScenarioLoader.Load(Simulation.Example());
@@ -81,7 +109,7 @@ public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifet
         var source = Simulation.Example();
         var options = new CalibrationOptions { Replicates = 6, MaxIterationsPerBlock = 8, Sweeps = 1, BaseReference = "example-forbund.yaml" };
         var local = await Calibrator.RunAsync(source, null, options);
-        await using var runner = new OrleansReplicateRunner(_cluster.Client);
+        await using var runner = new OrleansReplicateRunner(_cluster.Client, viaGateways: true);
         var cluster = await Calibrator.RunAsync(source, null, options with { Runner = runner });
         Assert.True(local.Evaluations > 10, $"{local.Evaluations} evaluations");
         Assert.Contains(local.Fitted, f => f.Method.Contains("Nelder", StringComparison.Ordinal));
@@ -109,6 +137,27 @@ public sealed class ReplicateRunnerTests(ITestOutputHelper output) : IAsyncLifet
             Assert.Equal(expected.Keys, actual.Keys);
             foreach (var (r, v) in expected) Assert.Equal(v, actual[r]);
         }
+    }
+
+    [Fact]
+    public async Task Several_edits_in_one_call_give_each_edit_its_own_forecasts()
+    {
+        // A calibration step's simplex goes to the silos as one queue of (edit, replicate) batches.
+        var loaded = Simulator.Apply(ScenarioLoader.Load(Simulation.Example()), new RunOptions { Replicates = 10 });
+        var dropout = loaded.Insatser.First(i => i.Dropout is not null).Dropout!.Key;
+        var edits = new[] { 0.1, 0.25, 0.4 }.Select(p => new ScenarioEdits(new Dictionary<string, Finsam.Core.Scenarios.Distribution>
+            { [dropout] = new Finsam.Core.Scenarios.FixedValue(p) })).Prepend(ScenarioEdits.None).ToList();
+        var ids = loaded.Recorded.Where(r => !r.IsDistribution).Select(r => r.Id).ToArray();
+        await using var runner = new OrleansReplicateRunner(_cluster.Client);
+        var actual = new SortedDictionary<(int, int), double[]>();
+        await foreach (var (e, r, v) in runner.ForecastAsync(loaded, edits, ids)) actual[(e, r)] = v;
+        Assert.Equal(edits.Count * 10, actual.Count);
+        for (var e = 0; e < edits.Count; e++)
+            await foreach (var (r, v) in ReplicateRunners.ForecastHereAsync(LocalReplicateRunner.Instance, loaded, edits[e], ids))
+                Assert.Equal(v, actual[(e, r)]);
+        // The edits change the forecasts, so a mix-up between them would show.
+        double[] All(int e) => actual.Where(kv => kv.Key.Item1 == e).SelectMany(kv => kv.Value).ToArray();
+        Assert.NotEqual(All(1), All(3));
     }
 
     private static string Json(RunResult run) => ResultWriter.ToJson(Summariser.Summarise(run));

@@ -76,9 +76,15 @@ public sealed class OrleansBackend : IReplicateRunner
         await foreach (var f in (await RunnerAsync(ct)).ForecastAsync(scenario, edits, recorded, ct)) yield return f;
     }
 
+    public async IAsyncEnumerable<(int Edit, int Replicate, double[] Values)> ForecastAsync(Scenario scenario, IReadOnlyList<ScenarioEdits> edits,
+        IReadOnlyList<string> recorded, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var f in (await RunnerAsync(ct)).ForecastAsync(scenario, edits, recorded, ct)) yield return f;
+    }
+
     // One runner for the whole command: it keeps the silo list and which silo holds which scenario.
     private async Task<OrleansReplicateRunner> RunnerAsync(CancellationToken ct) =>
-        _runner ??= new OrleansReplicateRunner(await ConnectAsync(ct), Description);
+        _runner ??= new OrleansReplicateRunner(await ConnectAsync(ct), Description, viaGateways: true);
 
     public async Task<RunOutcome> SummariseAsync(RunJob job, IProgress<int>? progress = null, CancellationToken ct = default)
     {

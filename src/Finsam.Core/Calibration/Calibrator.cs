@@ -2,8 +2,6 @@ using Finsam.Core.Loading;
 using Finsam.Core.Results;
 using Finsam.Core.Scenarios;
 using Finsam.Core.Simulation;
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.Optimization;
 
 namespace Finsam.Core.Calibration;
 
@@ -44,7 +42,7 @@ public sealed record CalibrationResult(
 /// <item>Scalar parameters that drive recorded counts — per individual insats with recorded single
 /// values (admitted, ended, unplanned, queue, occupancy): its duration mean, its dropout probability
 /// and the rates of the referral flows into it (one factor for all of them) — are fitted by
-/// Nelder–Mead (MathNet.Numerics) on the scale of their distributions, one block of parameters per
+/// Nelder–Mead (<see cref="NelderMead"/>, the walk of MathNet.Numerics 5.0.0) on the scale of their distributions, one block of parameters per
 /// insats, minimising the Poisson deviance between the recorded values and the forecast means plus a
 /// prior penalty that keeps each location near the scenario's own range. Every evaluation runs the
 /// same replicates with the same seed (common random numbers), so two parameter values are compared
@@ -87,21 +85,23 @@ public static class Calibrator
             return result;
         }
         // A Nelder–Mead step reads only the forecasts of its block's targets, one value per replicate and target.
-        async Task<double[][]> Forecast(ScenarioEdits edits, IReadOnlyList<string> recorded)
+        // Points the walk needs together (the starting simplex, a shrink) go to the runner in one call.
+        async Task<double[][][]> Forecast(IReadOnlyList<ScenarioEdits> edits, IReadOnlyList<string> recorded)
         {
             ct.ThrowIfCancellationRequested();
-            evaluations++;
+            evaluations += edits.Count;
             var t = Diagnostics.Timings.Start();
-            var values = new double[applied.Replicates][];
+            var values = edits.Select(_ => new double[applied.Replicates][]).ToArray();
             var done = 0;
-            await foreach (var (r, v) in runner.ForecastAsync(applied, edits, recorded, ct))
+            await foreach (var (e, r, v) in runner.ForecastAsync(applied, edits, recorded, ct))
             {
-                if (values[r] is not null) continue;   // a retried replicate never counts twice
-                values[r] = v;
+                if (values[e][r] is not null) continue;   // a retried replicate never counts twice
+                values[e][r] = v;
                 done++;
             }
-            if (done != values.Length) throw new InvalidOperationException($"the runner returned {done} of {values.Length} replicates");
-            Diagnostics.Timings.Add("evaluation (calibrator)", t);
+            if (done != edits.Count * applied.Replicates)
+                throw new InvalidOperationException($"the runner returned {done} of {edits.Count * applied.Replicates} replicates");
+            Diagnostics.Timings.Add($"evaluations of {edits.Count} point(s) at once (calibrator)", t);
             return values;
         }
 
@@ -133,11 +133,14 @@ public static class Calibrator
                 var start = block.Parameters.Select(p => scales[p.Name]).ToArray();
                 var targetIds = block.Targets.Select(r => r.Id).ToArray();
                 var best = (X: start, F: double.PositiveInfinity);
-                double Objective(Vector<double> x)
+                // The objective is a deterministic function of the point (common random numbers), so a point is
+                // simulated once: the walk's last look at its lowest vertex costs nothing.
+                var known = new Dictionary<string, double>(StringComparer.Ordinal);
+                (double[] Trial, double Penalty, ScenarioEdits Edits) Point(double[] x)
                 {
                     var trial = new Dictionary<string, double>(scales, StringComparer.Ordinal);
                     var penalty = 0.0;
-                    for (var k = 0; k < x.Count; k++)
+                    for (var k = 0; k < x.Length; k++)
                     {
                         var p = block.Parameters[k];
                         var (lo, hi) = (Math.Log(p.Bounds.Min), Math.Log(p.Bounds.Max));
@@ -145,21 +148,29 @@ public static class Calibrator
                         trial[p.Name] = clamped;
                         penalty += Math.Pow(clamped / p.Sigma, 2) + 100 * Math.Pow(x[k] - clamped, 2);
                     }
-                    var forecasts = Forecast(Edits(trial), targetIds).GetAwaiter().GetResult();
-                    var f = ScalarLoss(block.Targets, forecasts) + penalty;
-                    if (f < best.F) best = (block.Parameters.Select(p => trial[p.Name]).ToArray(), f);
+                    return (block.Parameters.Select(p => trial[p.Name]).ToArray(), penalty, Edits(trial));
+                }
+                async Task<double[]> Objective(NelderMead.Ask ask)
+                {
+                    var fresh = ask.Needed.DistinctBy(PointKey).Where(x => !known.ContainsKey(PointKey(x))).ToList();
+                    if (fresh.Count > 0)
+                    {
+                        var points = fresh.Select(Point).ToList();
+                        var forecasts = await Forecast(points.Select(p => p.Edits).ToList(), targetIds);
+                        for (var k = 0; k < fresh.Count; k++)
+                            known[PointKey(fresh[k])] = ScalarLoss(block.Targets, forecasts[k]) + points[k].Penalty;
+                    }
+                    // The best point seen, in the order the walk reads them (as when it asked one at a time).
+                    var f = new double[ask.Needed.Count];
+                    for (var k = 0; k < f.Length; k++)
+                    {
+                        f[k] = known[PointKey(ask.Needed[k])];
+                        if (f[k] < best.F) best = (Point(ask.Needed[k]).Trial, f[k]);
+                    }
                     return f;
                 }
-                try
-                {
-                    new NelderMeadSimplex(1e-4, options.MaxIterationsPerBlock).FindMinimum(
-                        ObjectiveFunction.Value(Objective), Vector<double>.Build.DenseOfArray(start),
-                        Vector<double>.Build.Dense(start.Length, 0.15));
-                }
-                catch (MaximumIterationsException)
-                {
-                    // Keep the best point seen; the deterministic objective makes it a fair answer.
-                }
+                // Stopped at the iteration limit, the best point seen is kept: the deterministic objective makes it a fair answer.
+                await NelderMead.MinimiseAsync(Objective, start, Enumerable.Repeat(0.15, start.Length).ToArray(), 1e-4, options.MaxIterationsPerBlock);
                 for (var k = 0; k < start.Length; k++)
                 {
                     moved |= Math.Abs(best.X[k] - scales[block.Parameters[k].Name]) > 0.005;
@@ -212,6 +223,8 @@ public static class Calibrator
     }
 
     // ------------------------------------------------------------------ scalar parameters
+
+    private static string PointKey(double[] x) => string.Join(',', x.Select(BitConverter.DoubleToInt64Bits));
 
     private static readonly RecordedQuantity[] ScalarQuantities =
         [RecordedQuantity.Admitted, RecordedQuantity.Ended, RecordedQuantity.Unplanned, RecordedQuantity.Queue, RecordedQuantity.Occupancy];

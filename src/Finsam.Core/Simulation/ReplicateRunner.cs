@@ -48,6 +48,20 @@ public interface IReplicateRunner : IAsyncDisposable
         ReplicateRunners.ForecastHereAsync(this, scenario, edits, recorded, ct);
 
     /// <summary>
+    /// <see cref="ForecastAsync(Scenario, ScenarioEdits, IReadOnlyList{string}, CancellationToken)"/> for several
+    /// edits at once (points a calibration step already knows it needs), tagged with the edit's position in
+    /// <paramref name="edits"/>. A cluster runner puts all their replicates in one queue, so a silo that is done
+    /// with one edit takes the next edit's replicates instead of waiting for the slowest silo; here they run one
+    /// edit after another.
+    /// </summary>
+    async IAsyncEnumerable<(int Edit, int Replicate, double[] Values)> ForecastAsync(Scenario scenario, IReadOnlyList<ScenarioEdits> edits,
+        IReadOnlyList<string> recorded, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        for (var e = 0; e < edits.Count; e++)
+            await foreach (var (r, v) in ForecastAsync(scenario, edits[e], recorded, ct)) yield return (e, r, v);
+    }
+
+    /// <summary>
     /// Loads, runs and summarises a scenario file (<c>run</c>, <c>compare</c>). A cluster runner does
     /// this in a run grain, which stores the result and survives silo failures.
     /// </summary>

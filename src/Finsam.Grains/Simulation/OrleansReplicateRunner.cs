@@ -21,7 +21,11 @@ namespace Finsam.Grains.Simulation;
 /// a batch carries only the edits, see <see cref="ScenarioRef"/>).
 /// Used by clients (calibrate, backtest, throughput on a cluster) and inside silos (planner queries).
 /// </summary>
-public sealed class OrleansReplicateRunner(IGrainFactory grains, string description = "cluster", ILogger? logger = null) : IReplicateRunner
+/// <param name="viaGateways">
+/// True in a client: each silo's batches go to a <see cref="IReplicateGatewayWorkerGrain"/> key that reaches that
+/// silo's own gateway, so they are not passed on through another silo (false inside a silo, where those are local).
+/// </param>
+public sealed class OrleansReplicateRunner(IGrainFactory grains, string description = "cluster", ILogger? logger = null, bool viaGateways = false) : IReplicateRunner
 {
     private const int Attempts = 5;
     private const int BatchesInFlightPerCore = 2;
@@ -31,6 +35,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
     private readonly ConcurrentDictionary<(SiloAddress Silo, string BaseKey), bool> _held = new();
     private readonly SemaphoreSlim _silosGate = new(1, 1);
     private (IReadOnlyList<(SiloAddress Silo, int Slots)> List, DateTime At)? _silos;
+    private readonly ConcurrentDictionary<SiloAddress, string> _gatewayKeys = new();
 
     public string Description => description;
 
@@ -38,40 +43,50 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         RunAsync(scenario, ScenarioEdits.None, ct);
 
     public IAsyncEnumerable<ReplicateResult> RunAsync(Scenario scenario, ScenarioEdits edits, CancellationToken ct = default) =>
-        FanOutAsync(scenario, edits, (worker, reference, replicates) => Whole(worker.RunAsync(reference, replicates, ct)), ct);
+        FanOutAsync<ReplicateResult>(scenario, [edits], (worker, reference, _, replicates) => Whole(worker.RunAsync(reference, replicates, ct)), ct);
 
     public async IAsyncEnumerable<(int Replicate, double[] Values)> ForecastAsync(Scenario scenario, ScenarioEdits edits, IReadOnlyList<string> recorded,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var (_, r, v) in ForecastAsync(scenario, [edits], recorded, ct)) yield return (r, v);
+    }
+
+    /// <summary>Every (edit, replicate) in one queue, so the silos pull from all of them and none waits at the end of one edit.</summary>
+    public IAsyncEnumerable<(int Edit, int Replicate, double[] Values)> ForecastAsync(Scenario scenario, IReadOnlyList<ScenarioEdits> edits,
+        IReadOnlyList<string> recorded, CancellationToken ct = default)
+    {
         var ids = recorded.ToArray();
-        await foreach (var (r, v) in FanOutAsync(scenario, edits, (worker, reference, replicates) => Numbered(replicates, worker.ForecastAsync(reference, replicates, ids, ct)), ct))
-            yield return (r, v);
+        return FanOutAsync(scenario, edits, (worker, reference, edit, replicates) => Numbered(edit, replicates, worker.ForecastAsync(reference, replicates, ids, ct)), ct);
     }
 
     private static async Task<ReplicateResult[]?> Whole(Task<Orleans.Concurrency.Immutable<ReplicateResult[]?>> call) => (await call).Value;
 
-    private static async Task<(int, double[])[]?> Numbered(int[] replicates, Task<double[][]?> call) =>
-        await call is { } values ? replicates.Zip(values).ToArray() : null;
+    private static async Task<(int, int, double[])[]?> Numbered(int edit, int[] replicates, Task<double[][]?> call) =>
+        await call is { } values ? replicates.Zip(values, (r, v) => (edit, r, v)).ToArray() : null;
 
-    /// <summary>The replicates of the edited scenario, in batches the silos pull; <paramref name="call"/> runs one batch on a worker.</summary>
-    private async IAsyncEnumerable<T> FanOutAsync<T>(Scenario scenario, ScenarioEdits edits,
-        Func<IReplicateWorkerGrain, ScenarioRef, int[], Task<T[]?>> call, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// The replicates of each edited scenario, in batches the silos pull from one queue; <paramref name="call"/>
+    /// runs one batch (of edit number <c>edit</c>) on a worker.
+    /// </summary>
+    private async IAsyncEnumerable<T> FanOutAsync<T>(Scenario scenario, IReadOnlyList<ScenarioEdits> edits,
+        Func<IReplicateWorkerGrain, ScenarioRef, int, int[], Task<T[]?>> call, [EnumeratorCancellation] CancellationToken ct)
     {
         var t = Timings.Start();
         var blob = _blobs.GetValue(scenario, ScenarioBlob.Of);
-        var reference = ScenarioRef.Of(blob, edits.IsEmpty ? null : ScenarioJson.Serialize(edits));
+        var references = edits.Select(e => ScenarioRef.Of(blob, e.IsEmpty ? null : ScenarioJson.Serialize(e))).ToArray();
         Timings.Add("scenario reference made (runner)", t);
         t = Timings.Start();
         var silos = await SilosAsync();
         Timings.Add("silos known (runner)", t);
 
-        // About four batches per core: small enough to balance, large enough that a call carries real work.
-        var pending = new Queue<(int[] Replicates, int Attempt)>(
-            Batches(scenario.Replicates, Math.Max(1, silos.Sum(s => s.Slots) * 4)).Select(b => (b, 0)));
-        var running = new Dictionary<Task<T[]?>, (int[] Replicates, int Attempt, SiloAddress Silo)>();
+        // About four batches per core and edit: small enough to balance, large enough that a call carries real work.
+        var cut = Batches(scenario.Replicates, Math.Max(1, silos.Sum(s => s.Slots) * 4));
+        var pending = new Queue<(int Edit, int[] Replicates, int Attempt)>(
+            Enumerable.Range(0, references.Length).SelectMany(e => cut.Select(b => (e, b, 0))));
+        var running = new Dictionary<Task<T[]?>, (int Edit, int[] Replicates, int Attempt, SiloAddress Silo)>();
         var inFlight = silos.ToDictionary(s => s.Silo, _ => 0);
         var suspects = new HashSet<SiloAddress>();
-        var delayed = new List<Task<(int[] Replicates, int Attempt)>>();
+        var delayed = new List<Task<(int Edit, int[] Replicates, int Attempt)>>();
 
         void Dispatch()
         {
@@ -83,9 +98,9 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 var choice = (trusted.Count > 0 ? trusted : suspects.Count == silos.Count ? open : [])
                     .OrderBy(s => (double)inFlight[s.Silo] / s.Slots).Select(s => s.Silo).FirstOrDefault();
                 if (choice is null) return;
-                var (replicates, attempt) = pending.Dequeue();
+                var (edit, replicates, attempt) = pending.Dequeue();
                 inFlight[choice]++;
-                running.Add(RunBatchAsync(reference, replicates, choice, call), (replicates, attempt, choice));
+                running.Add(RunBatchAsync(references[edit], edit, replicates, choice, call), (edit, replicates, attempt, choice));
             }
         }
 
@@ -94,7 +109,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         {
             var waiting = running.Keys.Cast<Task>().Concat(delayed).ToList();
             var finished = await Task.WhenAny(waiting);
-            if (finished is Task<(int[] Replicates, int Attempt)> retry)
+            if (finished is Task<(int Edit, int[] Replicates, int Attempt)> retry)
             {
                 delayed.Remove(retry);
                 pending.Enqueue(await retry);
@@ -102,7 +117,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 continue;
             }
             var batch = (Task<T[]?>)finished;
-            var (replicates, attempt, silo) = running[batch];
+            var (edit, replicates, attempt, silo) = running[batch];
             running.Remove(batch);
             inFlight[silo]--;
             T[]? results;
@@ -115,15 +130,16 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 _log.LogWarning(e, "Replicates {First}–{Last} failed on {Silo}; retrying elsewhere", replicates[0], replicates[^1], silo);
                 suspects.Add(silo);
                 _silos = null;   // re-read the membership before the next run
-                delayed.Add(Later(replicates, attempt + 1, ct));
+                _gatewayKeys.TryRemove(silo, out _);   // and find its gateway again: the client may have moved the key
+                delayed.Add(Later(edit, replicates, attempt + 1, ct));
                 Dispatch();
                 continue;
             }
             if (results is null)
             {
                 // The silo no longer holds the base scenario: the next batch for it carries the JSON again.
-                _held.TryRemove((silo, reference.BaseKey), out _);
-                pending.Enqueue((replicates, attempt));
+                _held.TryRemove((silo, blob.Key), out _);
+                pending.Enqueue((edit, replicates, attempt));
             }
             else
             {
@@ -133,18 +149,19 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         }
     }
 
-    private static async Task<(int[] Replicates, int Attempt)> Later(int[] replicates, int attempt, CancellationToken ct)
+    private static async Task<(int Edit, int[] Replicates, int Attempt)> Later(int edit, int[] replicates, int attempt, CancellationToken ct)
     {
         await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), ct);
-        return (replicates, attempt);
+        return (edit, replicates, attempt);
     }
 
-    private async Task<T[]?> RunBatchAsync<T>(ScenarioRef reference, int[] replicates, SiloAddress silo, Func<IReplicateWorkerGrain, ScenarioRef, int[], Task<T[]?>> call)
+    private async Task<T[]?> RunBatchAsync<T>(ScenarioRef reference, int edit, int[] replicates, SiloAddress silo,
+        Func<IReplicateWorkerGrain, ScenarioRef, int, int[], Task<T[]?>> call)
     {
         var t = Timings.Start();
         var held = _held.ContainsKey((silo, reference.BaseKey));
         var answer = await ReplicateSpreadPlacement.On(silo,
-            () => call(grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString()), held ? reference.WithoutBase() : reference, replicates));
+            () => call(Worker(silo), held ? reference.WithoutBase() : reference, edit, replicates));
         if (answer is not null && !held)
         {
             // A long-lived runner (a planner's grain) meets many scenarios: forget them all now and then.
@@ -154,6 +171,28 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
         Timings.Add("batch round trip (runner)", t);
         return answer;
     }
+
+    /// <summary>The silo's worker: the gateway key that reaches it when one is known, else the worker placed on it.</summary>
+    private IReplicateWorkerGrain Worker(SiloAddress silo) => _gatewayKeys.TryGetValue(silo, out var key)
+        ? grains.GetGrain<IReplicateGatewayWorkerGrain>(key)
+        : grains.GetGrain<IReplicateWorkerGrain>(silo.ToParsableString());
+
+    /// <summary>
+    /// Tries gateway-worker keys until each silo has one that reaches it (the client picks a gateway per key in
+    /// turn, so a few tries suffice); a silo without one is reached through its placed worker.
+    /// </summary>
+    private async Task FindGatewayKeysAsync(IReadOnlyCollection<SiloAddress> silos)
+    {
+        foreach (var gone in _gatewayKeys.Keys.Where(s => !silos.Contains(s)).ToList()) _gatewayKeys.TryRemove(gone, out _);
+        for (var k = 0; k < 4 * silos.Count + 4 && silos.Any(s => !_gatewayKeys.ContainsKey(s)); k++)
+        {
+            var key = $"gateway-{_gatewayTries++}";
+            var at = await grains.GetGrain<IReplicateGatewayWorkerGrain>(key).GetSiloAsync();
+            if (silos.FirstOrDefault(s => s.ToParsableString() == at) is { } silo) _gatewayKeys.TryAdd(silo, key);
+        }
+    }
+
+    private int _gatewayTries;
 
     /// <summary>The active silos and their cores, asked at most every few seconds (and again after a failure).</summary>
     private async Task<IReadOnlyList<(SiloAddress Silo, int Slots)>> SilosAsync()
@@ -172,6 +211,7 @@ public sealed class OrleansReplicateRunner(IGrainFactory grains, string descript
                 list.Add((silo, Math.Max(1, slots)));
             }
             if (list.Count == 0) throw new InvalidOperationException("the cluster has no active silo");
+            if (viaGateways) await FindGatewayKeysAsync(list.Select(s => s.Item1).ToList());
             _silos = (list, DateTime.UtcNow);
             return list;
         }

@@ -34,8 +34,33 @@ public interface IReplicateWorkerGrain : IGrainWithStringKey
     [Alias("Slots")] Task<int> GetSlotsAsync();
 }
 
+/// <summary>
+/// The replicate worker of whichever silo a client's call arrives at. A client reaches a grain through one
+/// of the gateways, chosen per grain id, so its calls to another silo's <see cref="IReplicateWorkerGrain"/>
+/// may go through a second silo and back (both ways, every batch, on that silo's core). A stateless worker
+/// runs where the call arrives: the client tries a few keys, learns which silo each reaches
+/// (<see cref="GetSiloAsync"/>), and sends each silo's batches under its key (<see cref="OrleansReplicateRunner"/>).
+/// Inside a silo every key is local, so silos use <see cref="IReplicateWorkerGrain"/>.
+/// </summary>
+[Alias("finsam.IReplicateGatewayWorkerGrain")]
+public interface IReplicateGatewayWorkerGrain : IReplicateWorkerGrain
+{
+    /// <summary>The silo this activation runs on (<see cref="SiloAddress.ToParsableString"/>).</summary>
+    [Alias("Silo")] Task<string> GetSiloAsync();
+}
+
 [Reentrant, ReplicateSpreadPlacement]
-public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots slots) : Grain, IReplicateWorkerGrain
+public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots slots) : ReplicateWorkerBase(scenarios, slots), IReplicateWorkerGrain;
+
+[Reentrant, StatelessWorker(1)]
+public sealed class ReplicateGatewayWorkerGrain(SiloScenarios scenarios, ReplicateSlots slots, ILocalSiloDetails silo)
+    : ReplicateWorkerBase(scenarios, slots), IReplicateGatewayWorkerGrain
+{
+    public Task<string> GetSiloAsync() => Task.FromResult(silo.SiloAddress.ToParsableString());
+}
+
+/// <summary>What both workers do: batches of replicates with the in-process engine, one per core (<see cref="ReplicateSlots"/>).</summary>
+public abstract class ReplicateWorkerBase(SiloScenarios scenarios, ReplicateSlots slots) : Grain
 {
     public async Task<Immutable<ReplicateResult[]?>> RunAsync(ScenarioRef scenario, int[] replicates, CancellationToken ct = default)
     {
@@ -45,6 +70,7 @@ public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots
         activity?.SetTag("finsam.silo", RuntimeIdentity);
         activity?.SetTag("finsam.replicates.first", replicates.Length > 0 ? replicates[0] : -1);
         activity?.SetTag("finsam.replicates.count", replicates.Length);
+        activity?.SetTag("finsam.replicates.via-gateway", this is ReplicateGatewayWorkerGrain);
         var t = Finsam.Core.Diagnostics.Timings.Start();
         var results = await Task.WhenAll(replicates.Select(async r =>
         {
@@ -63,6 +89,7 @@ public sealed class ReplicateWorkerGrain(SiloScenarios scenarios, ReplicateSlots
         activity?.SetTag("finsam.silo", RuntimeIdentity);
         activity?.SetTag("finsam.replicates.first", replicates.Length > 0 ? replicates[0] : -1);
         activity?.SetTag("finsam.replicates.count", replicates.Length);
+        activity?.SetTag("finsam.replicates.via-gateway", this is ReplicateGatewayWorkerGrain);
         var values = await Task.WhenAll(replicates.Select(async r =>
         {
             using (await slots.EnterAsync(ct))
