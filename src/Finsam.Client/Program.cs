@@ -11,6 +11,7 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         Core.Diagnostics.Timings.Mark("Main entered");
+        Core.Diagnostics.AllocationSampler.StartIfAsked();
         var console = AnsiConsole.Console;
         // Piped or redirected, Spectre falls back to 80 columns and cuts wide tables (bench, compare);
         // a file or a pipe has no width, so give it room unless COLUMNS says otherwise.

@@ -46,6 +46,9 @@ public static class FinsamSiloConfiguration
         silo.Configure<SiloOptions>(o => o.SiloName = $"finsam-embedded-{siloPort}");
         silo.AddMemoryGrainStorage(RunsStorage);
         silo.AddActivityPropagation();
+        // The directory cache is sized up front for a million grains elsewhere (an 18 MiB table and a gen2
+        // collection at start-up); a silo on its own machine holds a handful of grains, all of them local.
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 10_000);
         // One silo, storage in its memory: a run has nothing to recover to, so replicates stream into it unstored.
         silo.Services.AddSingleton(RunPersistence.SingleProcess);
         silo.Services.AddFinsamGrainServices();

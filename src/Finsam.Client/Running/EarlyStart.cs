@@ -3,8 +3,8 @@ using Finsam.Core.Simulation;
 namespace Finsam.Client.Running;
 
 /// <summary>
-/// Starts the embedded silo on the other core while a valid scenario is loaded and checked against the work
-/// budget, so its start-up overlaps that work instead of following it. A run refused after this point calls
+/// Starts the embedded silo on the other core while the scenario is read, validated, loaded and checked against
+/// the work budget, so its start-up overlaps that work instead of following it. A run refused after this point calls
 /// the start off: nothing is left behind, and the refusal is not kept waiting for a silo.
 /// </summary>
 public sealed class EarlyStart : IAsyncDisposable
