@@ -74,6 +74,9 @@ public static class Timings
             to.WriteLine(string.Format(c, "  memory: peak RSS {0:0} MiB, RSS {1:0} MiB; GC heap {2:0} MiB, committed {3:0} MiB, fragmented {4:0} MiB (last GC); CPU {5:0.00} s",
                 self.PeakWorkingSet64 / 1048576.0, self.WorkingSet64 / 1048576.0, gc.HeapSizeBytes / 1048576.0, gc.TotalCommittedBytes / 1048576.0,
                 gc.FragmentedBytes / 1048576.0, self.TotalProcessorTime.TotalSeconds));
+        var config = GC.GetConfigurationVariables();
+        to.WriteLine(string.Format(c, "  GC settings: server {0}, concurrent {1}, conserve memory {2}",
+            config.GetValueOrDefault("ServerGC"), config.GetValueOrDefault("ConcurrentGC"), config.GetValueOrDefault("GCConserveMemory")));
         to.WriteLine(string.Format(c, "  JIT: {0} methods, {1:0.000} s compiling", System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalSeconds));
     }
 }
