@@ -76,7 +76,7 @@ public static class Timings
                 gc.FragmentedBytes / 1048576.0, self.TotalProcessorTime.TotalSeconds));
         var config = GC.GetConfigurationVariables();
         to.WriteLine(string.Format(c, "  GC settings: server {0}, concurrent {1}, conserve memory {2}",
-            config.GetValueOrDefault("ServerGC"), config.GetValueOrDefault("ConcurrentGC"), config.GetValueOrDefault("GCConserveMemory")));
+            config.GetValueOrDefault("ServerGC"), config.GetValueOrDefault("ConcurrentGC"), config.GetValueOrDefault("GCConserveMem")));
         to.WriteLine(string.Format(c, "  JIT: {0} methods, {1:0.000} s compiling", System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalSeconds));
     }
 }
