@@ -43,7 +43,9 @@ public static class BoardAnalysis
         }
         foreach (var mix in Sensitivity.DrawnMixes(s))
         {
-            double[][]? draws = null;
+            // One flat block [replicate × category]: no array kept per replicate (100 000 of them at 100 000 replicates).
+            double[]? draws = null;
+            var width = mix.Categories.Count;
             for (var c = 0; c < mix.Categories.Count; c++)
             {
                 var category = c;
@@ -52,10 +54,10 @@ public static class BoardAnalysis
                 {
                     if (category == 0 || draws is null)
                     {
-                        draws = new double[replicates.Count][];
-                        for (var k = 0; k < draws.Length; k++) draws[k] = ParamDraws.Mix(s.Seed, replicates[k], mix);
+                        draws = new double[replicates.Count * width];
+                        for (var k = 0; k < replicates.Count; k++) ParamDraws.Mix(s.Seed, replicates[k], mix).CopyTo(draws, k * width);
                     }
-                    for (var k = 0; k < values.Length; k++) values[k] = draws[k][category];
+                    for (var k = 0; k < values.Length; k++) values[k] = draws[k * width + category];
                     if (category == mix.Categories.Count - 1) draws = null;
                 });
             }

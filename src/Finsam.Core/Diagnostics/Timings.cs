@@ -70,6 +70,13 @@ public static class Timings
         var gc = GC.GetGCMemoryInfo();
         to.WriteLine(string.Format(c, "  GC: {0} gen0, {1} gen1, {2} gen2; {3:0} MiB allocated; pause {4:0.0} % of the run",
             GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes() / 1048576.0, gc.PauseTimePercentage));
+        using (var self = Process.GetCurrentProcess())
+            to.WriteLine(string.Format(c, "  memory: peak RSS {0:0} MiB, RSS {1:0} MiB; GC heap {2:0} MiB, committed {3:0} MiB, fragmented {4:0} MiB (last GC); CPU {5:0.00} s",
+                self.PeakWorkingSet64 / 1048576.0, self.WorkingSet64 / 1048576.0, gc.HeapSizeBytes / 1048576.0, gc.TotalCommittedBytes / 1048576.0,
+                gc.FragmentedBytes / 1048576.0, self.TotalProcessorTime.TotalSeconds));
+        var config = GC.GetConfigurationVariables();
+        to.WriteLine(string.Format(c, "  GC settings: server {0}, concurrent {1}, conserve memory {2}",
+            config.GetValueOrDefault("ServerGC"), config.GetValueOrDefault("ConcurrentGC"), config.GetValueOrDefault("GCConserveMem")));
         to.WriteLine(string.Format(c, "  JIT: {0} methods, {1:0.000} s compiling", System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalSeconds));
     }
 }

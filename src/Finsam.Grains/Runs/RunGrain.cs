@@ -244,7 +244,10 @@ public sealed class RunGrain(
                 summaryBuilder.Add(result);
                 Timings.Add("summary row", t);
                 done.Add(r);
-                if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver && _writes.CurrentCount > 0)
+                // Stored progress lets a resumed run fetch finished replicates from their grains; a single process keeps no
+                // replicate results to fetch, and there each save only copied a growing list (100 000 replicates: ~1 MB of
+                // large-object garbage a second, the embedded run's memory growing with its replicates).
+                if (persistence.KeepReplicateResults && DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1) && !HandingOver && _writes.CurrentCount > 0)
                 {
                     lastSave = DateTime.UtcNow;
                     await SaveProgressAsync(ct);
