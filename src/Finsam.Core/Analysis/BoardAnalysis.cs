@@ -43,22 +43,26 @@ public static class BoardAnalysis
         }
         foreach (var mix in Sensitivity.DrawnMixes(s))
         {
-            // One flat block [replicate × category]: no array kept per replicate (100 000 of them at 100 000 replicates).
-            double[]? draws = null;
-            var width = mix.Categories.Count;
+            // One column per category, [category][replicate]: no array kept per replicate (100 000 of them at 100 000 replicates).
+            double[][]? columns = null;
             for (var c = 0; c < mix.Categories.Count; c++)
             {
                 var category = c;
                 inputs.Add(new SensitivityInput($"{mix.Key}[{mix.Categories[c]}]", $"dirichlet share of {mix.Categories[c]}", mix.Key));
                 draw.Add(values =>
                 {
-                    if (category == 0 || draws is null)
+                    if (category == 0 || columns is null)
                     {
-                        draws = new double[replicates.Count * width];
-                        for (var k = 0; k < replicates.Count; k++) ParamDraws.Mix(s.Seed, replicates[k], mix).CopyTo(draws, k * width);
+                        columns = new double[mix.Categories.Count][];
+                        for (var j = 0; j < columns.Length; j++) columns[j] = new double[replicates.Count];
+                        for (var k = 0; k < replicates.Count; k++)
+                        {
+                            var shares = ParamDraws.Mix(s.Seed, replicates[k], mix);
+                            for (var j = 0; j < columns.Length; j++) columns[j][k] = shares[j];
+                        }
                     }
-                    for (var k = 0; k < values.Length; k++) values[k] = draws[k * width + category];
-                    if (category == mix.Categories.Count - 1) draws = null;
+                    Array.Copy(columns[category], values, values.Length);
+                    if (category == mix.Categories.Count - 1) columns = null;
                 });
             }
         }
