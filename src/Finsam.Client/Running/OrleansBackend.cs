@@ -179,8 +179,8 @@ public sealed class OrleansBackend : IReplicateRunner
             // The embedded silo keeps nothing that outlives this process (storage in memory, no other silo to
             // hand grains to), so it stops at once instead of deactivating grains and leaving the membership
             // in turn; a client of a cluster leaves it gracefully.
-            using var timeout = _cluster is null ? new CancellationTokenSource() : new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            if (_cluster is null) await timeout.CancelAsync();
+            // (A zero delay gives a token that is cancelled from the start.)
+            using var timeout = new CancellationTokenSource(_cluster is null ? TimeSpan.Zero : TimeSpan.FromSeconds(5));
             await _host.StopAsync(timeout.Token);
             Core.Diagnostics.Timings.Mark("silo stopped");
         }

@@ -135,7 +135,7 @@ public static class Calibrator
                 var best = (X: start, F: double.PositiveInfinity);
                 // The objective is a deterministic function of the point (common random numbers), so a point is
                 // simulated once: the walk's last look at its lowest vertex costs nothing.
-                var known = new Dictionary<string, double>(StringComparer.Ordinal);
+                var known = new Dictionary<string, (double F, double[] Trial)>(StringComparer.Ordinal);
                 (double[] Trial, double Penalty, ScenarioEdits Edits) Point(double[] x)
                 {
                     var trial = new Dictionary<string, double>(scales, StringComparer.Ordinal);
@@ -158,14 +158,15 @@ public static class Calibrator
                         var points = fresh.Select(Point).ToList();
                         var forecasts = await Forecast(points.Select(p => p.Edits).ToList(), targetIds);
                         for (var k = 0; k < fresh.Count; k++)
-                            known[PointKey(fresh[k])] = ScalarLoss(block.Targets, forecasts[k]) + points[k].Penalty;
+                            known[PointKey(fresh[k])] = (ScalarLoss(block.Targets, forecasts[k]) + points[k].Penalty, points[k].Trial);
                     }
                     // The best point seen, in the order the walk reads them (as when it asked one at a time).
                     var f = new double[ask.Needed.Count];
                     for (var k = 0; k < f.Length; k++)
                     {
-                        f[k] = known[PointKey(ask.Needed[k])];
-                        if (f[k] < best.F) best = (Point(ask.Needed[k]).Trial, f[k]);
+                        var (value, trial) = known[PointKey(ask.Needed[k])];
+                        f[k] = value;
+                        if (value < best.F) best = (trial, value);
                     }
                     return f;
                 }
